@@ -1,0 +1,57 @@
+namespace Tally.Crdt;
+
+public sealed partial class CounterMap
+{
+    /// <summary>A map holding one entry: the delta of an <see cref="Increment"/> or <see cref="RaiseTo"/> that left
+    /// <paramref name="replica"/>'s entry for <paramref name="video"/> at <paramref name="entry"/>.</summary>
+    public static CounterMap Single(VideoId video, ReplicaId replica, ulong entry)
+    {
+        var delta = new CounterMap(1);
+        delta.Increment(video, replica, entry);
+        return delta;
+    }
+
+    /// <summary>Number of videos changed after <paramref name="mark"/> (a past <see cref="Version"/>).</summary>
+    public int CountChangedSince(long mark)
+    {
+        var n = 0;
+        for (var slot = _tail; slot != None && _stamps[slot] > mark; slot = _prev[slot])
+        {
+            n++;
+        }
+        return n;
+    }
+
+    /// <summary>The delta since <paramref name="mark"/>: every video changed after it, with all its current entries
+    /// (a join-decomposition superset of what changed, so it is idempotent and can be applied in any order). Cost is
+    /// proportional to the number of changed videos. Returns false, and no delta, when more than
+    /// <paramref name="maxVideos"/> changed: the caller should repair with digests instead.</summary>
+    public bool TryGetDeltaSince(long mark, int maxVideos, out CounterMap delta)
+    {
+        var changed = 0;
+        var first = None;
+        for (var slot = _tail; slot != None && _stamps[slot] > mark; slot = _prev[slot])
+        {
+            if (++changed > maxVideos)
+            {
+                delta = null!;
+                return false;
+            }
+            first = slot;
+        }
+        delta = new CounterMap(changed);
+        if (first != None)
+        {
+            delta.CopyRowsFrom(this, FromSlot(first));
+        }
+        return true;
+    }
+
+    IEnumerable<int> FromSlot(int first)
+    {
+        for (var slot = first; slot != None; slot = _next[slot])
+        {
+            yield return slot;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Buffers;
+
+namespace Tally.Crdt;
+
+public sealed partial class CounterMap
+{
+    /// <summary>Joins <paramref name="other"/> (a whole state or a delta) into this map: per video, per replica, the
+    /// max. Returns the number of videos that changed. Allocation-free when nothing changes.</summary>
+    /// <remarks>If a video's sum would overflow, that video is left as it was and
+    /// <see cref="CounterOverflowException"/> is thrown after the rest is merged; every state in between is a join
+    /// of this map with part of <paramref name="other"/>, so it is still a valid state.</remarks>
+    public int Merge(CounterMap other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(this, other) || other._count == 0)
+        {
+            return 0;
+        }
+        var width = other._replicas.Count;
+        var columns = ArrayPool<int>.Shared.Rent(width);
+        try
+        {
+            MapColumns(other, columns);
+            return MergeRows(other, columns.AsSpan(0, width));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(columns);
+        }
+    }
+
+    void MapColumns(CounterMap other, int[] columns)
+    {
+        var missing = false;
+        for (var c = 0; c < other._replicas.Count; c++)
+        {
+            if (_replicaColumns.TryGetValue(other._replicas[c].Value, out var mine))
+            {
+                columns[c] = mine;
+            }
+            else
+            {
+                missing = true;
+            }
+        }
+        if (missing)
+        {
+            AddReplicas(other._replicas).CopyTo(columns, 0);
+        }
+    }
+
+    int MergeRows(CounterMap other, ReadOnlySpan<int> columns)
+    {
+        var changed = 0;
+        string? overflowed = null;
+        for (var theirs = 0; theirs < other._count; theirs++)
+        {
+            var source = other._entries.AsSpan(theirs * other._stride, columns.Length);
+            var slot = SlotOf(other._keys[theirs]);
+            var row = Row(slot);
+            var grows = false;
+            ulong sum = 0;
+            var fits = true;
+            for (var c = 0; c < source.Length; c++)
+            {
+                grows |= source[c] > row[columns[c]];
+            }
+            if (!grows)
+            {
+                continue;
+            }
+            // The joined row's sum: entries absent from the source keep their value.
+            for (var c = 0; c < row.Length && fits; c++)
+            {
+                fits = ulong.MaxValue - sum >= row[c];
+                sum += fits ? row[c] : 0;
+            }
+            for (var c = 0; c < source.Length && fits; c++)
+            {
+                var mine = row[columns[c]];
+                if (source[c] > mine)
+                {
+                    fits = ulong.MaxValue - sum >= source[c] - mine;
+                    sum += fits ? source[c] - mine : 0;
+                }
+            }
+            if (!fits)
+            {
+                ReleaseIfEmpty(slot);
+                overflowed ??= other._keys[theirs];
+                continue;
+            }
+            for (var c = 0; c < source.Length; c++)
+            {
+                ref var mine = ref row[columns[c]];
+                mine = Math.Max(mine, source[c]);
+            }
+            Touch(slot);
+            changed++;
+        }
+        return overflowed is null
+            ? changed
+            : throw new CounterOverflowException($"Merging video '{overflowed}' would pass 2^64-1 views; it was left as it was.");
+    }
+
+    /// <summary>Appends rows of <paramref name="source"/> (which must not have more replicas than this map knows in
+    /// the same order) in the given slot order, stamping each in turn.</summary>
+    void CopyRowsFrom(CounterMap source, IEnumerable<int> slots)
+    {
+        var columns = AddReplicas(source._replicas);
+        foreach (var theirs in slots)
+        {
+            var slot = SlotOf(source._keys[theirs]);
+            var row = Row(slot);
+            var from = source._entries.AsSpan(theirs * source._stride, source._replicas.Count);
+            for (var c = 0; c < from.Length; c++)
+            {
+                row[columns[c]] = Math.Max(row[columns[c]], from[c]);
+            }
+            Touch(slot);
+        }
+    }
+}

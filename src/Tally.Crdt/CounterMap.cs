@@ -1,0 +1,344 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Tally.Crdt;
+
+/// <summary>A map from video id to G-Counter (Shapiro et al. 2011, §3.1.1, lifted pointwise to a map), with the
+/// delta-state machinery of Almeida, Shoker and Baquero ("Delta State Replicated Data Types", 2018): every change
+/// is stamped with a version, so "everything changed since mark M" is one walk over the changes, not over the map.</summary>
+/// <remarks>
+/// <para>Unlike <see cref="GCounter"/> this type is mutable and has one owner: immutable maps cost about 15x the time
+/// and 4x the memory per video (docs/benchmarks.md). The owner mutates it in place and hands out copies
+/// (<see cref="Clone"/>) or encodings as snapshots. It is not thread-safe.</para>
+/// <para>Layout: replica ids are interned to column numbers; each video is a row of <c>stride</c> entries in one flat
+/// <c>ulong[]</c>. Rows are never removed (a G-Counter never forgets), so slots are stable. A doubly linked list
+/// orders the rows by their last change, newest at the tail.</para>
+/// <para>Invariants: every stored row has at least one positive entry; the sum of every row fits in a
+/// <see cref="ulong"/>; <see cref="Version"/> only grows, and each row's stamp is the version of its last change.</para>
+/// </remarks>
+public sealed partial class CounterMap
+{
+    const int None = -1;
+
+    readonly List<ReplicaId> _replicas = [];
+    readonly Dictionary<string, int> _replicaColumns = new(StringComparer.Ordinal);
+    readonly Dictionary<string, int> _slots;
+    int _stride;
+    int _count;
+    string[] _keys;
+    ulong[] _entries;
+    long[] _stamps;
+    int[] _prev;
+    int[] _next;
+    int _head = None;
+    int _tail = None;
+    string? _lastReplica;
+    int _lastColumn;
+
+    public CounterMap(int capacity = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        _slots = new Dictionary<string, int>(capacity);
+        _keys = new string[capacity];
+        _entries = [];
+        _stamps = new long[capacity];
+        _prev = new int[capacity];
+        _next = new int[capacity];
+    }
+
+    /// <summary>Number of videos with a positive count.</summary>
+    public int Count => _count;
+
+    /// <summary>Stamp of the latest change; 0 for a map that never changed. Use it as a mark for
+    /// <see cref="TryGetDeltaSince"/>.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>Every replica that has ever had an entry here, in the order they were first seen.</summary>
+    public IReadOnlyList<ReplicaId> Replicas => _replicas;
+
+    /// <summary>The video ids, in slot order (the order they first appeared here).</summary>
+    public IEnumerable<VideoId> Videos
+    {
+        get
+        {
+            for (var slot = 0; slot < _count; slot++)
+            {
+                yield return VideoId.Trusted(_keys[slot]);
+            }
+        }
+    }
+
+    public bool Contains(VideoId video) => _slots.ContainsKey(video.Value);
+
+    /// <summary>Adds <paramref name="amount"/> views to the entry of <paramref name="replica"/> for
+    /// <paramref name="video"/> and returns the new entry. Allocation-free for a known video and replica.</summary>
+    /// <exception cref="CounterOverflowException">The entry or the video's sum would pass 2^64-1; nothing changes.</exception>
+    public ulong Increment(VideoId video, ReplicaId replica, ulong amount = 1)
+    {
+        RequireValid(video, replica);
+        if (amount == 0)
+        {
+            return EntryOf(video, replica);
+        }
+        var column = ColumnOf(replica);
+        var slot = SlotOf(video.Value);
+        var row = Row(slot);
+        if (ulong.MaxValue - RowSum(row) < amount)
+        {
+            ReleaseIfEmpty(slot);
+            throw new CounterOverflowException(
+                $"Video '{video}': adding {amount} to replica '{replica}' would pass 2^64-1 views.");
+        }
+        ref var entry = ref row[column];
+        entry += amount;
+        Touch(slot);
+        return entry;
+    }
+
+    /// <summary>Monotone assignment (the seed's <c>set_to</c>): raises the entry to <paramref name="value"/> and
+    /// returns it. Equal changes nothing.</summary>
+    /// <exception cref="CounterRegressionException"><paramref name="value"/> is below the current entry.</exception>
+    public ulong RaiseTo(VideoId video, ReplicaId replica, ulong value)
+    {
+        RequireValid(video, replica);
+        var current = EntryOf(video, replica);
+        if (value < current)
+        {
+            throw new CounterRegressionException(replica, current, value);
+        }
+        return value == current ? current : Increment(video, replica, value - current);
+    }
+
+    /// <summary>The entry of <paramref name="replica"/> for <paramref name="video"/>: for a node's own id, its
+    /// <c>total</c>.</summary>
+    public ulong EntryOf(VideoId video, ReplicaId replica)
+    {
+        if (video.Value is null || replica.Value is null ||
+            !_slots.TryGetValue(video.Value, out var slot) ||
+            !_replicaColumns.TryGetValue(replica.Value, out var column))
+        {
+            return 0;
+        }
+        return _entries[slot * _stride + column];
+    }
+
+    /// <summary>The count of <paramref name="video"/>: the sum of all replicas' entries, as known here.</summary>
+    public ulong ValueOf(VideoId video) =>
+        video.Value is not null && _slots.TryGetValue(video.Value, out var slot) ? RowSum(Row(slot)) : 0;
+
+    /// <summary>A snapshot of one video's counter (empty for an unknown video).</summary>
+    public GCounter Get(VideoId video) =>
+        video.Value is not null && _slots.TryGetValue(video.Value, out var slot) ? CounterAt(slot) : GCounter.Empty;
+
+    /// <summary>A deep copy that shares nothing with this map; versions and change order are kept.</summary>
+    public CounterMap Clone()
+    {
+        var copy = new CounterMap(_count);
+        copy.AddReplicas(_replicas);
+        copy.CopyRowsFrom(this, OrderByChange());
+        copy.Version = Version;
+        return copy;
+    }
+
+    /// <summary>Shrinks the backing arrays to the number of videos.</summary>
+    public void TrimExcess()
+    {
+        Resize(_count);
+        _slots.TrimExcess();
+    }
+
+    /// <summary>Grows the backing arrays once for <paramref name="videos"/> videos, so a bulk load does not double.</summary>
+    public void EnsureCapacity(int videos)
+    {
+        if (videos > _keys.Length)
+        {
+            Resize(videos);
+            _slots.EnsureCapacity(videos);
+        }
+    }
+
+    /// <summary>True when both maps hold the same positive entries for the same videos, whatever the slot, column
+    /// and change order.</summary>
+    public bool SameStateAs(CounterMap other)
+    {
+        if (_count != other._count)
+        {
+            return false;
+        }
+        for (var slot = 0; slot < _count; slot++)
+        {
+            if (!other._slots.TryGetValue(_keys[slot], out var otherSlot) || !CounterAt(slot).Equals(other.CounterAt(otherSlot)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public override string ToString() => $"CounterMap({_count} videos, {_replicas.Count} replicas, version {Version})";
+
+    internal GCounter CounterAt(int slot)
+    {
+        var row = Row(slot);
+        var entries = new List<KeyValuePair<ReplicaId, ulong>>(_replicas.Count);
+        for (var column = 0; column < _replicas.Count; column++)
+        {
+            if (row[column] != 0)
+            {
+                entries.Add(new(_replicas[column], row[column]));
+            }
+        }
+        return GCounter.FromEntries(entries);
+    }
+
+    internal string KeyAt(int slot) => _keys[slot];
+
+    internal Span<ulong> Row(int slot) => _entries.AsSpan(slot * _stride, _stride);
+
+    internal static ulong RowSum(ReadOnlySpan<ulong> row)
+    {
+        ulong sum = 0;
+        foreach (var v in row)
+        {
+            sum += v;
+        }
+        return sum; // rows are kept within range by every mutator, so this cannot wrap
+    }
+
+    static void RequireValid(VideoId video, ReplicaId replica)
+    {
+        if (video.Value is null || replica.Value is null)
+        {
+            throw new ArgumentException("Use VideoId.Parse and ReplicaId.Parse; default ids are not valid.");
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    int ColumnOf(ReplicaId replica)
+    {
+        if (ReferenceEquals(replica.Value, _lastReplica))
+        {
+            return _lastColumn;
+        }
+        if (!_replicaColumns.TryGetValue(replica.Value, out var column))
+        {
+            column = AddReplicas([replica])[0];
+        }
+        _lastReplica = replica.Value;
+        _lastColumn = column;
+        return column;
+    }
+
+    /// <summary>Interns replicas, widening every row once if new columns are needed; returns their columns.</summary>
+    internal int[] AddReplicas(IReadOnlyList<ReplicaId> replicas)
+    {
+        var columns = new int[replicas.Count];
+        for (var i = 0; i < replicas.Count; i++)
+        {
+            ref var column = ref CollectionsMarshal.GetValueRefOrAddDefault(_replicaColumns, replicas[i].Value, out var exists);
+            if (!exists)
+            {
+                column = _replicas.Count;
+                _replicas.Add(replicas[i]);
+            }
+            columns[i] = column;
+        }
+        if (_replicas.Count > _stride)
+        {
+            Widen(_replicas.Count);
+        }
+        return columns;
+    }
+
+    void Widen(int stride)
+    {
+        var entries = new ulong[_keys.Length * stride];
+        for (var slot = 0; slot < _count; slot++)
+        {
+            _entries.AsSpan(slot * _stride, _stride).CopyTo(entries.AsSpan(slot * stride));
+        }
+        _entries = entries;
+        _stride = stride;
+    }
+
+    /// <summary>The slot of <paramref name="key"/>, allocating an empty row for a new video.</summary>
+    int SlotOf(string key)
+    {
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out var exists);
+        if (!exists)
+        {
+            if (_count == _keys.Length)
+            {
+                Resize(Math.Max(4, _keys.Length * 2));
+            }
+            slot = _count++;
+            _keys[slot] = key;
+            _prev[slot] = _next[slot] = None;
+            _stamps[slot] = 0;
+        }
+        return slot;
+    }
+
+    /// <summary>Undoes <see cref="SlotOf"/> for a row that was just allocated and never written.</summary>
+    void ReleaseIfEmpty(int slot)
+    {
+        if (slot == _count - 1 && _stamps[slot] == 0 && RowSum(Row(slot)) == 0)
+        {
+            _slots.Remove(_keys[slot]);
+            _keys[slot] = null!;
+            _count--;
+        }
+    }
+
+    void Resize(int capacity)
+    {
+        Array.Resize(ref _keys, capacity);
+        Array.Resize(ref _stamps, capacity);
+        Array.Resize(ref _prev, capacity);
+        Array.Resize(ref _next, capacity);
+        Array.Resize(ref _entries, capacity * _stride);
+    }
+
+    /// <summary>Stamps <paramref name="slot"/> with a new version and moves it to the tail of the change list.</summary>
+    void Touch(int slot)
+    {
+        _stamps[slot] = ++Version;
+        if (_tail == slot)
+        {
+            return;
+        }
+        var (prev, next) = (_prev[slot], _next[slot]);
+        if (prev != None)
+        {
+            _next[prev] = next;
+        }
+        else if (_head == slot)
+        {
+            _head = next;
+        }
+        if (next != None)
+        {
+            _prev[next] = prev;
+        }
+        _prev[slot] = _tail;
+        _next[slot] = None;
+        if (_tail != None)
+        {
+            _next[_tail] = slot;
+        }
+        _tail = slot;
+        if (_head == None)
+        {
+            _head = slot;
+        }
+    }
+
+    /// <summary>Slots from the oldest change to the newest.</summary>
+    IEnumerable<int> OrderByChange()
+    {
+        for (var slot = _head; slot != None; slot = _next[slot])
+        {
+            yield return slot;
+        }
+    }
+}
