@@ -2,7 +2,7 @@ namespace Tally.Crdt;
 
 /// <summary>Hashes that are the same in every process and on every machine (unlike <see cref="string.GetHashCode()"/>),
 /// for digests that two replicas compare. Not cryptographic: digests find differences between honest replicas.</summary>
-static class StableHash
+public static class StableHash
 {
     /// <summary>FNV-1a over the UTF-16 code units, then <see cref="Mix"/>.</summary>
     public static ulong Of(string value)

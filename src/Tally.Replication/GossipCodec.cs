@@ -1,0 +1,299 @@
+using System.Text;
+using Tally.Crdt;
+using Tally.Crdt.Serialization;
+
+namespace Tally.Replication;
+
+/// <summary>Binary encoding of <see cref="GossipMessage"/> for the wire (and for the simulator's byte counts).
+/// Integers are 7-bit varints; maps are nested <see cref="CrdtBinary"/> encodings. Decoding validates every field
+/// and throws <see cref="CrdtFormatException"/> for anything malformed.</summary>
+public static class GossipCodec
+{
+    const byte Version = 1;
+    const int MembersMax = 4096;
+    const int AddressLengthMax = 2048;
+
+    [Flags]
+    enum Parts : ushort
+    {
+        None = 0,
+        Delta = 1,
+        Root = 2,
+        Buckets = 4,
+        Repair = 8,
+        RepairComplete = 16,
+        Want = 32,
+        MembersComplete = 64,
+    }
+
+    public static byte[] Encode(GossipMessage m)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write("TG"u8);
+            w.Write(Version);
+            w.Write((byte)m.Kind);
+            WriteMember(w, m.Sender);
+            w.Write7BitEncodedInt64(m.AckIncarnation);
+            w.Write7BitEncodedInt64(m.AckVersion);
+            var parts = (m.HasDelta ? Parts.Delta : 0) | (m.DigestRoot is not null ? Parts.Root : 0) |
+                        (m.DigestBuckets is not null ? Parts.Buckets : 0) | (m.RepairBuckets is not null ? Parts.Repair : 0) |
+                        (m.RepairComplete ? Parts.RepairComplete : 0) | (m.WantBuckets is not null ? Parts.Want : 0) |
+                        (m.MembersComplete ? Parts.MembersComplete : 0);
+            w.Write((ushort)parts);
+            if (m.HasDelta)
+            {
+                w.Write7BitEncodedInt64(m.DeltaBase);
+                w.Write7BitEncodedInt64(m.DeltaUpTo);
+                WriteMap(w, m.Delta);
+            }
+            if (m.DigestRoot is { } root)
+            {
+                w.Write(root);
+            }
+            if (m.DigestBuckets is { } buckets)
+            {
+                w.Write7BitEncodedInt(buckets.Length);
+                foreach (var b in buckets)
+                {
+                    w.Write(b);
+                }
+            }
+            if (m.DigestRoot is not null || m.DigestBuckets is not null)
+            {
+                w.Write7BitEncodedInt64(m.DigestVersion);
+            }
+            if (m.RepairBuckets is { } repairBuckets)
+            {
+                WriteMap(w, m.Repair);
+                WriteBuckets(w, repairBuckets, m.RepairBucketCount);
+                w.Write7BitEncodedInt64(m.RepairVersion);
+            }
+            if (m.WantBuckets is { } want)
+            {
+                WriteBuckets(w, want, m.WantBucketCount);
+                w.Write7BitEncodedInt64(m.WantVersion);
+            }
+            w.Write(m.MembersHash);
+            w.Write7BitEncodedInt(m.Members.Count);
+            foreach (var member in m.Members)
+            {
+                WriteMember(w, member);
+            }
+        }
+        return stream.ToArray();
+    }
+
+    public static GossipMessage Decode(ReadOnlySpan<byte> input, DecodeLimits? limits = null) => Decode(input.ToArray(), limits);
+
+    public static GossipMessage Decode(byte[] input, DecodeLimits? limits = null)
+    {
+        limits ??= DecodeLimits.Default;
+        using var stream = new MemoryStream(input, writable: false);
+        using var r = new BinaryReader(stream, Encoding.UTF8);
+        try
+        {
+            if (input.Length < 4 || input[0] != 'T' || input[1] != 'G')
+            {
+                throw Invalid("missing the 'TG' header");
+            }
+            r.ReadBytes(2);
+            if (r.ReadByte() != Version)
+            {
+                throw Invalid($"unknown gossip version {input[2]}");
+            }
+            var kind = (GossipKind)r.ReadByte();
+            if (kind is not (GossipKind.Push or GossipKind.Reply))
+            {
+                throw Invalid($"unknown message kind {(byte)kind}");
+            }
+            var m = new GossipMessage
+            {
+                Kind = kind,
+                Sender = ReadMember(r),
+                AckIncarnation = NonNegative(r.Read7BitEncodedInt64()),
+                AckVersion = NonNegative(r.Read7BitEncodedInt64()),
+            };
+            var parts = (Parts)r.ReadUInt16();
+            if (parts.HasFlag(Parts.Delta))
+            {
+                m = m with
+                {
+                    HasDelta = true,
+                    DeltaBase = NonNegative(r.Read7BitEncodedInt64()),
+                    DeltaUpTo = NonNegative(r.Read7BitEncodedInt64()),
+                    Delta = ReadMap(r, input, limits),
+                };
+            }
+            if (parts.HasFlag(Parts.Root))
+            {
+                m = m with { DigestRoot = r.ReadUInt64() };
+            }
+            if (parts.HasFlag(Parts.Buckets))
+            {
+                var count = r.Read7BitEncodedInt();
+                if (count <= 0 || count > MapDigest.MaxBucketCount || !int.IsPow2(count))
+                {
+                    throw Invalid($"digest bucket count {count} is not a power of two up to {MapDigest.MaxBucketCount}");
+                }
+                Fits(r, count * 8L);
+                var buckets = new ulong[count];
+                for (var i = 0; i < count; i++)
+                {
+                    buckets[i] = r.ReadUInt64();
+                }
+                m = m with { DigestBuckets = buckets };
+            }
+            if (parts.HasFlag(Parts.Root) || parts.HasFlag(Parts.Buckets))
+            {
+                m = m with { DigestVersion = NonNegative(r.Read7BitEncodedInt64()) };
+            }
+            if (parts.HasFlag(Parts.Repair))
+            {
+                var repair = ReadMap(r, input, limits);
+                var (buckets, count) = ReadBuckets(r);
+                m = m with
+                {
+                    Repair = repair,
+                    RepairBuckets = buckets,
+                    RepairBucketCount = count,
+                    RepairVersion = NonNegative(r.Read7BitEncodedInt64()),
+                    RepairComplete = parts.HasFlag(Parts.RepairComplete),
+                };
+            }
+            if (parts.HasFlag(Parts.Want))
+            {
+                var (buckets, count) = ReadBuckets(r);
+                m = m with { WantBuckets = buckets, WantBucketCount = count, WantVersion = NonNegative(r.Read7BitEncodedInt64()) };
+            }
+            var hash = r.ReadUInt64();
+            var memberCount = r.Read7BitEncodedInt();
+            if (memberCount < 0 || memberCount > MembersMax)
+            {
+                throw Invalid($"{memberCount} members exceed the limit of {MembersMax}");
+            }
+            Fits(r, memberCount * 4L);
+            var members = new List<MemberRecord>(memberCount);
+            for (var i = 0; i < memberCount; i++)
+            {
+                members.Add(ReadMember(r));
+            }
+            if (stream.Position != input.Length)
+            {
+                throw Invalid($"{input.Length - stream.Position} trailing bytes");
+            }
+            return m with { MembersHash = hash, Members = members, MembersComplete = parts.HasFlag(Parts.MembersComplete) };
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new CrdtFormatException("Invalid gossip message: truncated.", e);
+        }
+        catch (FormatException e) when (e is not CrdtFormatException)
+        {
+            throw new CrdtFormatException($"Invalid gossip message: {e.Message}", e);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new CrdtFormatException("Invalid gossip message: bad UTF-8 text.", e);
+        }
+    }
+
+    static void WriteMember(BinaryWriter w, MemberRecord member)
+    {
+        w.Write(member.Id.Value);
+        w.Write(member.Address);
+        w.Write7BitEncodedInt64(member.Incarnation);
+        w.Write7BitEncodedInt64(member.Heartbeat);
+        w.Write(member.Left);
+    }
+
+    static MemberRecord ReadMember(BinaryReader r)
+    {
+        var id = r.ReadString();
+        if (!ReplicaId.TryParse(id, out var replica))
+        {
+            throw Invalid($"invalid member id '{(id.Length > 80 ? id[..80] : id)}'");
+        }
+        var address = r.ReadString();
+        if (address.Length is 0 or > AddressLengthMax)
+        {
+            throw Invalid("member address is empty or too long");
+        }
+        var incarnation = NonNegative(r.Read7BitEncodedInt64());
+        var heartbeat = NonNegative(r.Read7BitEncodedInt64());
+        return new MemberRecord(replica, address, incarnation, heartbeat, r.ReadBoolean());
+    }
+
+    static void WriteMap(BinaryWriter w, CounterMap? map)
+    {
+        if (map is null)
+        {
+            w.Write7BitEncodedInt(0);
+            return;
+        }
+        var bytes = CrdtBinary.Encode(map);
+        w.Write7BitEncodedInt(bytes.Length);
+        w.Write(bytes);
+    }
+
+    static CounterMap? ReadMap(BinaryReader r, byte[] input, DecodeLimits limits)
+    {
+        var length = r.Read7BitEncodedInt();
+        if (length == 0)
+        {
+            return null;
+        }
+        Fits(r, length);
+        var start = (int)r.BaseStream.Position;
+        r.BaseStream.Position += length;
+        return CrdtBinary.DecodeMap(input.AsSpan(start, length), limits);
+    }
+
+    static void WriteBuckets(BinaryWriter w, int[] buckets, int bucketCount)
+    {
+        w.Write7BitEncodedInt(bucketCount);
+        w.Write7BitEncodedInt(buckets.Length);
+        foreach (var b in buckets)
+        {
+            w.Write7BitEncodedInt(b);
+        }
+    }
+
+    static (int[] Buckets, int Count) ReadBuckets(BinaryReader r)
+    {
+        var count = r.Read7BitEncodedInt();
+        if (count <= 0 || count > MapDigest.MaxBucketCount || !int.IsPow2(count))
+        {
+            throw Invalid($"bucket count {count} is not a power of two up to {MapDigest.MaxBucketCount}");
+        }
+        var n = r.Read7BitEncodedInt();
+        if (n < 0 || n > count)
+        {
+            throw Invalid($"{n} buckets listed of {count}");
+        }
+        Fits(r, n);
+        var buckets = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            buckets[i] = r.Read7BitEncodedInt();
+            if (buckets[i] < 0 || buckets[i] >= count)
+            {
+                throw Invalid($"bucket {buckets[i]} is outside 0..{count - 1}");
+            }
+        }
+        return (buckets, count);
+    }
+
+    static void Fits(BinaryReader r, long bytes)
+    {
+        if (bytes < 0 || bytes > r.BaseStream.Length - r.BaseStream.Position)
+        {
+            throw Invalid("a length runs past the end of the message");
+        }
+    }
+
+    static long NonNegative(long value) => value >= 0 ? value : throw Invalid($"negative number {value}");
+
+    static CrdtFormatException Invalid(string what) => new($"Invalid gossip message: {what}.");
+}

@@ -1,0 +1,27 @@
+using Tally.Crdt;
+
+namespace Tally.Replication;
+
+/// <summary>A member's status as one node sees it. Derived from heartbeats and the node's clock, never gossiped,
+/// except <see cref="Left"/>, which the member itself announces.</summary>
+public enum MemberStatus
+{
+    Alive,
+    Suspect,
+    Down,
+    Left,
+}
+
+/// <summary>A read-only view of one member for APIs and dashboards.</summary>
+public sealed record MemberView(
+    ReplicaId Id,
+    string Address,
+    MemberStatus Status,
+    long Incarnation,
+    long Heartbeat,
+    DateTimeOffset? LastHeard,
+    DateTimeOffset? LastExchange,
+    long AckedVersion,
+    long HeldVersion,
+    bool Synced,
+    bool IsSelf);

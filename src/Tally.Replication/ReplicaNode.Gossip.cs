@@ -1,0 +1,121 @@
+namespace Tally.Replication;
+
+public sealed partial class ReplicaNode
+{
+    /// <summary>One gossip round: raise our heartbeat and push to the chosen peers. Every
+    /// <see cref="ReplicationOptions.AntiEntropyRounds"/> rounds the pushes also carry our digest root.</summary>
+    public Effects Tick()
+    {
+        Round++;
+        Stats.Rounds++;
+        _self = _self with { Heartbeat = _self.Heartbeat + 1 };
+        var seeds = ChooseTargets(out var peers);
+        var antiEntropy = Round % _options.AntiEntropyRounds == 0;
+        var messages = new List<Outgoing>(peers.Count + seeds.Count);
+        foreach (var peer in peers)
+        {
+            messages.Add(new(peer.Record.Address, Build(peer, GossipKind.Push, antiEntropy)));
+        }
+        foreach (var seed in seeds)
+        {
+            messages.Add(new(seed, Build(null, GossipKind.Push, includeRoot: false)));
+        }
+        Stats.MessagesOut += messages.Count;
+        return new Effects(messages, null);
+    }
+
+    /// <summary>Handles one message: learn about members, take acknowledgements, merge deltas and repairs, answer
+    /// digests. A push is answered with a reply; a reply is followed by a push only while a repair is owed.</summary>
+    public Effects Receive(GossipMessage message)
+    {
+        Stats.MessagesIn++;
+        var peer = Learn(message.Sender, direct: true);
+        if (peer is null)
+        {
+            return Effects.None; // a message from ourselves: a misconfigured seed list
+        }
+        foreach (var record in message.Members)
+        {
+            if (record.Id != message.Sender.Id)
+            {
+                Learn(record, direct: false);
+            }
+        }
+        peer.MembersHash = message.MembersHash;
+        if (message.AckIncarnation == _self.Incarnation)
+        {
+            peer.SentAck = Math.Clamp(message.AckVersion, peer.SentAck, _state.Version);
+        }
+
+        var mark = _state.Version;
+        TakeDelta(peer, message);
+        TakeRepair(peer, message);
+        TakeDigest(peer, message);
+        var changed = _state.Version > mark && _state.TryGetDeltaSince(mark, int.MaxValue, out var delta) ? delta : null;
+        Stats.VideosChangedByMerge += changed?.Count ?? 0;
+
+        var kind = message.Kind == GossipKind.Push ? GossipKind.Reply : peer.HasOwedWork ? GossipKind.Push : (GossipKind?)null;
+        if (kind is null)
+        {
+            return changed is null ? Effects.None : new Effects([], changed);
+        }
+        Stats.MessagesOut++;
+        return new Effects([new(peer.Record.Address, Build(peer, kind.Value, includeRoot: false))], changed);
+    }
+
+    void TakeDelta(Peer peer, GossipMessage message)
+    {
+        if (message.Delta is { } delta)
+        {
+            Stats.DeltaVideosIn += delta.Count;
+            _state.Merge(delta);
+        }
+        if (message.HasDelta && message.DeltaBase <= peer.RecvMark && IsCurrent(peer, message))
+        {
+            peer.RecvMark = Math.Max(peer.RecvMark, message.DeltaUpTo);
+            NoteSynced(peer);
+        }
+    }
+
+    /// <summary>Versions in a message count only within the incarnation we know: a delayed message from before a
+    /// restart still merges (that is always safe) but moves no mark.</summary>
+    static bool IsCurrent(Peer peer, GossipMessage message) => message.Sender.Incarnation == peer.Record.Incarnation;
+
+    /// <summary>Builds the message for <paramref name="peer"/> (or for a seed whose id we do not know yet).</summary>
+    GossipMessage Build(Peer? peer, GossipKind kind, bool includeRoot)
+    {
+        var (members, complete) = MembersFor(peer);
+        var message = new GossipMessage
+        {
+            Kind = kind,
+            Sender = _self,
+            AckIncarnation = peer?.Record.Incarnation ?? 0,
+            AckVersion = peer?.RecvMark ?? 0,
+            MembersHash = _membersHash,
+            Members = members,
+            MembersComplete = complete,
+        };
+        message = WithOwedRepair(peer, message);
+        var since = peer?.SentAck ?? 0;
+        if (_state.TryGetDeltaSince(since, _options.DeltaVideosMax, out var delta))
+        {
+            Stats.DeltaVideosOut += delta.Count;
+            message = message with
+            {
+                HasDelta = true,
+                DeltaBase = since,
+                DeltaUpTo = _state.Version,
+                Delta = delta.Count > 0 ? delta : null,
+            };
+        }
+        else if (message.DigestBuckets is null && message.Repair is null)
+        {
+            message = WithDigest(message); // too far behind for a delta: repair through digests
+        }
+        if (includeRoot && message.DigestBuckets is null)
+        {
+            message = message with { DigestRoot = _state.Digest(_options.DigestBuckets).Root, DigestVersion = _state.Version };
+        }
+        return message;
+    }
+}

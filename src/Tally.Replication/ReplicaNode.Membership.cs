@@ -1,0 +1,181 @@
+using Tally.Crdt;
+
+namespace Tally.Replication;
+
+public sealed partial class ReplicaNode
+{
+    readonly SortedDictionary<ReplicaId, Peer> _peers = [];
+    readonly List<string> _seeds;
+    MemberRecord _self;
+    ulong _membersHash;
+    bool _leaving;
+    long _leaveVersion;
+
+    public bool IsLeaving => _leaving;
+
+    /// <summary>True once a live peer has acknowledged everything this node held when it began to leave: the host
+    /// may then exit without losing a view.</summary>
+    public bool LeaveComplete
+    {
+        get
+        {
+            if (!_leaving)
+            {
+                return false;
+            }
+            var now = _time.GetUtcNow();
+            return _peers.Count == 0 && _seeds.Count == 0
+                || _peers.Values.Any(p => p.SentAck >= _leaveVersion && p.StatusAt(now, _options) is MemberStatus.Alive or MemberStatus.Suspect);
+        }
+    }
+
+    /// <summary>Graceful leave: stop taking views (the host checks <see cref="IsLeaving"/>), announce it, and push
+    /// everything to every live peer each round until <see cref="LeaveComplete"/>.</summary>
+    public void BeginLeave()
+    {
+        if (_leaving)
+        {
+            return;
+        }
+        _leaving = true;
+        _leaveVersion = _state.Version;
+        _self = _self with { Left = true };
+        _membersHash = ComputeMembersHash();
+    }
+
+    /// <summary>Every member this node knows, itself first.</summary>
+    public IReadOnlyList<MemberView> Members()
+    {
+        var now = _time.GetUtcNow();
+        var views = new List<MemberView>(_peers.Count + 1)
+        {
+            new(Id, Address, _leaving ? MemberStatus.Left : MemberStatus.Alive, _self.Incarnation, _self.Heartbeat,
+                now, null, _state.Version, _state.Version, true, IsSelf: true),
+        };
+        foreach (var p in _peers.Values)
+        {
+            views.Add(new(p.Id, p.Record.Address, p.StatusAt(now, _options), p.Record.Incarnation, p.Record.Heartbeat,
+                p.LastHeard, p.LastExchange, p.SentAck, p.RecvMark, p.Synced, IsSelf: false));
+        }
+        return views;
+    }
+
+    /// <summary>Takes in a member record heard directly from the member or gossiped by another.</summary>
+    Peer? Learn(MemberRecord record, bool direct)
+    {
+        var now = _time.GetUtcNow();
+        if (record.Id == Id)
+        {
+            if (record.Incarnation > _self.Incarnation)
+            {
+                // An earlier start of ours had a greater incarnation (the clock went back): move past it.
+                _self = _self with { Incarnation = record.Incarnation + 1 };
+                foreach (var p in _peers.Values)
+                {
+                    p.SentAck = 0;
+                }
+                _membersHash = ComputeMembersHash();
+            }
+            return null;
+        }
+        if (!_peers.TryGetValue(record.Id, out var peer))
+        {
+            peer = new Peer(record, now);
+            _peers.Add(record.Id, peer);
+            _membersHash = ComputeMembersHash();
+        }
+        else if (record.Supersedes(peer.Record))
+        {
+            var membershipChanged = record.Incarnation != peer.Record.Incarnation || record.Left != peer.Record.Left ||
+                record.Address != peer.Record.Address;
+            if (record.Incarnation != peer.Record.Incarnation)
+            {
+                peer.Restarted();
+            }
+            peer.Record = record;
+            peer.LastHeard = now;
+            if (membershipChanged)
+            {
+                _membersHash = ComputeMembersHash();
+            }
+        }
+        if (direct)
+        {
+            peer.LastHeard = now;
+            peer.LastExchange = now;
+            _seeds.RemoveAll(s => string.Equals(s, record.Address, StringComparison.OrdinalIgnoreCase));
+        }
+        return peer;
+    }
+
+    /// <summary>Peers for this round: <see cref="ReplicationOptions.Fanout"/> live ones at random (all of them while
+    /// recovering or leaving), one down member as a probe, and seeds not yet known by id.</summary>
+    List<string> ChooseTargets(out List<Peer> peers)
+    {
+        var now = _time.GetUtcNow();
+        var live = new List<Peer>();
+        var down = new List<Peer>();
+        foreach (var p in _peers.Values)
+        {
+            switch (p.StatusAt(now, _options))
+            {
+                case MemberStatus.Alive or MemberStatus.Suspect:
+                    live.Add(p);
+                    break;
+                case MemberStatus.Down:
+                    down.Add(p);
+                    break;
+            }
+        }
+        var count = _leaving || IsRecovering ? live.Count : Math.Min(_options.Fanout, live.Count);
+        for (var i = 0; i < count; i++)
+        {
+            var j = _random.Next(i, live.Count);
+            (live[i], live[j]) = (live[j], live[i]);
+        }
+        peers = live.GetRange(0, count);
+        if (down.Count > 0)
+        {
+            peers.Add(down[_random.Next(down.Count)]);
+        }
+        return [.. _seeds];
+    }
+
+    /// <summary>The sender's own record, then a random sample of others, or everyone when the receiver's
+    /// membership hash differs from ours.</summary>
+    (IReadOnlyList<MemberRecord> Records, bool Complete) MembersFor(Peer? target)
+    {
+        if (target is null || target.MembersHash != _membersHash)
+        {
+            return ([_self, .. _peers.Values.Select(p => p.Record)], true);
+        }
+        var sample = new List<MemberRecord>(_options.MemberSampleMax + 1) { _self };
+        if (_options.MemberSampleMax > 0 && _peers.Count > 1)
+        {
+            var all = _peers.Values.ToArray();
+            for (var i = 0; i < Math.Min(_options.MemberSampleMax, all.Length); i++)
+            {
+                var j = _random.Next(i, all.Length);
+                (all[i], all[j]) = (all[j], all[i]);
+                if (all[i] != target)
+                {
+                    sample.Add(all[i].Record);
+                }
+            }
+        }
+        return (sample, false);
+    }
+
+    /// <summary>Hash of who is in the cluster (ids, addresses, incarnations, left), not of heartbeats, so it only
+    /// changes on joins, restarts and leaves.</summary>
+    ulong ComputeMembersHash()
+    {
+        ulong hash = 0;
+        foreach (var r in _peers.Values.Select(p => p.Record).Append(_self))
+        {
+            var h = StableHash.Of(r.Id.Value) ^ StableHash.Of(r.Address) * 31 ^ (ulong)r.Incarnation * 0x9e3779b97f4a7c15UL ^ (r.Left ? 1UL : 0UL);
+            hash += StableHash.Mix(h);
+        }
+        return hash;
+    }
+}

@@ -1,0 +1,113 @@
+using Tally.Crdt;
+
+namespace Tally.Replication;
+
+/// <summary>One replica of the view counter, as a deterministic state machine (etcd-io/raft's and TigerBeetle's
+/// shape): its inputs are views, gossip messages and ticks; its outputs (<see cref="Effects"/>) are messages to send
+/// and deltas to store. It reads time only from the <see cref="TimeProvider"/> and randomness only from the seeded
+/// <see cref="Random"/> it is given, so the node host and the simulator run the very same code.</summary>
+/// <remarks>Not thread-safe: the owner serializes calls (the host under a lock, the simulator on one thread).
+/// Own views enter in two steps, so the host can make them durable in between: <see cref="PrepareView"/> computes the
+/// new absolute entries into a batch without changing state; after the batch is on disk, <see cref="ApplyOwn"/>
+/// merges it. Peers therefore never learn an own entry the disk does not hold.</remarks>
+public sealed partial class ReplicaNode
+{
+    readonly ReplicationOptions _options;
+    readonly TimeProvider _time;
+    readonly Random _random;
+    readonly CounterMap _state;
+    readonly bool _needsRecovery;
+    long? _firstSyncRound;
+
+    /// <param name="recovered">The state loaded from disk, or null for an empty disk (new node or lost disk). A node
+    /// with an empty disk and seeds waits for a sync before it is <see cref="IsReady"/>.</param>
+    /// <param name="incarnation">Greater than any earlier start of this id (the host uses the clock and a file).</param>
+    public ReplicaNode(
+        ReplicaId id,
+        string address,
+        long incarnation,
+        ReplicationOptions options,
+        TimeProvider time,
+        Random random,
+        CounterMap? recovered,
+        IEnumerable<string> seeds)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(address);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(incarnation);
+        _options = options;
+        _time = time;
+        _random = random;
+        _state = recovered ?? new CounterMap();
+        _self = new MemberRecord(id, address, incarnation, 0, Left: false);
+        _seeds = [.. seeds.Where(s => !string.Equals(s, address, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase)];
+        _needsRecovery = recovered is null && _seeds.Count > 0;
+        _membersHash = ComputeMembersHash();
+    }
+
+    public ReplicaId Id => _self.Id;
+    public string Address => _self.Address;
+    public long Incarnation => _self.Incarnation;
+    public long Round { get; private set; }
+    public ReplicaStats Stats { get; } = new();
+
+    /// <summary>The replica's map. Read it only under the owner's lock; change it only through this class.</summary>
+    public CounterMap State => _state;
+
+    /// <summary>Ready to take views: its state is loaded and, if it started empty with peers, it has recovered from
+    /// them (a node with a lost disk must not start its own entry again from zero).</summary>
+    public bool IsReady => !_needsRecovery || (_firstSyncRound is { } first && (Round - first >= _options.RecoveryRounds || AllLivePeersSynced()));
+
+    /// <summary>True while the node is recovering its state from peers after starting with an empty disk.</summary>
+    public bool IsRecovering => !IsReady;
+
+    /// <summary>The node's own entry for <paramref name="video"/>: views it received.</summary>
+    public ulong Total(VideoId video) => _state.EntryOf(video, Id);
+
+    /// <summary>The network-wide count for <paramref name="video"/> as this node knows it now.</summary>
+    public ulong Count(VideoId video) => _state.ValueOf(video);
+
+    /// <summary>Adds <paramref name="amount"/> own views of <paramref name="video"/> to <paramref name="batch"/>
+    /// (absolute new own entries) and returns the new entry. Changes no state.</summary>
+    /// <exception cref="CounterOverflowException">The entry or the video's count would pass 2^64-1; the batch is unchanged.</exception>
+    public ulong PrepareView(CounterMap batch, VideoId video, ulong amount)
+    {
+        var current = Math.Max(_state.EntryOf(video, Id), batch.EntryOf(video, Id));
+        if (ulong.MaxValue - current < amount || ulong.MaxValue - _state.ValueOf(video) < current - _state.EntryOf(video, Id) + amount)
+        {
+            throw new CounterOverflowException($"Video '{video}': {amount} more views would pass 2^64-1.");
+        }
+        return batch.RaiseTo(video, Id, current + amount);
+    }
+
+    /// <summary>The seed's <c>set_to</c>: raises this node's entry for <paramref name="video"/> to
+    /// <paramref name="total"/> in <paramref name="batch"/>. Changes no state.</summary>
+    /// <exception cref="CounterRegressionException"><paramref name="total"/> is below the current entry.</exception>
+    public ulong PrepareRaise(CounterMap batch, VideoId video, ulong total)
+    {
+        var current = Math.Max(_state.EntryOf(video, Id), batch.EntryOf(video, Id));
+        if (total < current)
+        {
+            throw new CounterRegressionException(Id, current, total);
+        }
+        if (total > current && ulong.MaxValue - _state.ValueOf(video) < total - _state.EntryOf(video, Id))
+        {
+            throw new CounterOverflowException($"Video '{video}': a total of {total} would pass 2^64-1 views.");
+        }
+        return total == current ? current : batch.RaiseTo(video, Id, total);
+    }
+
+    /// <summary>Merges a batch of own entries made durable by the host.</summary>
+    public void ApplyOwn(CounterMap batch) => _state.Merge(batch);
+
+    bool AllLivePeersSynced()
+    {
+        var now = _time.GetUtcNow();
+        return _peers.Values.All(p => p.Synced || p.StatusAt(now, _options) is not MemberStatus.Alive);
+    }
+
+    void NoteSynced(Peer peer)
+    {
+        peer.Synced = true;
+        _firstSyncRound ??= Round;
+    }
+}

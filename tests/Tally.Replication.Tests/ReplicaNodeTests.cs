@@ -1,0 +1,126 @@
+using Tally.Crdt;
+
+namespace Tally.Replication.Tests;
+
+public class ReplicaNodeTests
+{
+    static readonly VideoId V = VideoId.Parse("v1");
+
+    static LoopbackCluster FiveNodes()
+    {
+        var cluster = new LoopbackCluster();
+        string[] ids = ["n1", "n2", "n3", "n4", "n5"];
+        foreach (var id in ids)
+        {
+            cluster.Disks[id] = new CounterMap(); // an existing, empty disk: no recovery wait
+            cluster.Add(id, withDisk: true, seeds: [.. ids.Where(s => s != id)]);
+        }
+        return cluster;
+    }
+
+    [Fact]
+    public void Gossip_ConvergesToExactSum_AfterRandomViewsOnFiveNodes()
+    {
+        var cluster = FiveNodes();
+        var random = new Random(7);
+        ulong sent = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var amount = (ulong)random.Next(1, 5);
+            cluster.View($"n{random.Next(1, 6)}", $"v{random.Next(1, 4)}", amount);
+            sent += amount;
+        }
+        for (var r = 0; r < 8; r++)
+        {
+            cluster.Round();
+        }
+        foreach (var node in cluster.Nodes.Values)
+        {
+            var count = Enumerable.Range(1, 3).Aggregate(0UL, (s, v) => s + node.Count(VideoId.Parse($"v{v}")));
+            Assert.True(count == sent, $"{node.Id} must count all {sent} views, counts {count}");
+        }
+    }
+
+    [Fact]
+    public void Join_CatchesUpThroughDigestRepair_WhenStateExceedsDeltaLimit()
+    {
+        var cluster = FiveNodes();
+        cluster.Options.DeltaVideosMax = 10;
+        for (var i = 0; i < 500; i++)
+        {
+            cluster.View($"n{i % 5 + 1}", $"video{i}");
+        }
+        for (var r = 0; r < 3; r++)
+        {
+            cluster.Round();
+        }
+        var joiner = cluster.Add("n6", withDisk: false, seeds: "n1");
+        Assert.False(joiner.IsReady, "a node that starts empty with peers must not take views before it syncs");
+        for (var r = 0; r < 6; r++)
+        {
+            cluster.Round();
+        }
+        Assert.True(joiner.IsReady, "the joiner must be ready after syncing");
+        Assert.True(joiner.State.SameStateAs(cluster.Nodes["n1"].State), "the joiner must hold the whole state");
+        Assert.All(cluster.Nodes.Values, n => Assert.Contains(n.Members(), m => m.Id.Value == "n6"));
+    }
+
+    [Fact]
+    public void LostDisk_RecoversOwnEntryFromPeers_BeforeReady()
+    {
+        var cluster = FiveNodes();
+        cluster.View("n3", "v1", 41);
+        for (var r = 0; r < 5; r++)
+        {
+            cluster.Round();
+        }
+        var reborn = cluster.Add("n3", withDisk: false, seeds: ["n1", "n2"]);
+        Assert.Equal(0UL, reborn.Total(V));
+        for (var r = 0; r < 5 && !reborn.IsReady; r++)
+        {
+            cluster.Round();
+        }
+        Assert.True(reborn.IsReady, "the reborn node must finish recovery");
+        Assert.True(reborn.Total(V) == 41, $"its own entry must come back from peers, is {reborn.Total(V)}");
+        cluster.View("n3", "v1");
+        Assert.Equal(42UL, reborn.Total(V));
+    }
+
+    [Fact]
+    public void Leave_CompletesOnlyAfterAPeerAcknowledgesEverything()
+    {
+        var cluster = FiveNodes();
+        cluster.View("n2", "v1", 5);
+        var leaver = cluster.Nodes["n2"];
+        leaver.BeginLeave();
+        Assert.False(leaver.LeaveComplete, "nothing was handed off yet");
+        cluster.Round();
+        Assert.True(leaver.LeaveComplete, "a peer must have acknowledged the leaver's state after one round");
+        cluster.Nodes.Remove("n2");
+        for (var r = 0; r < 5; r++)
+        {
+            cluster.Round();
+        }
+        Assert.All(cluster.Nodes.Values, n => Assert.Equal(5UL, n.Count(V)));
+        Assert.All(cluster.Nodes.Values, n => Assert.Equal(MemberStatus.Left, n.Members().Single(m => m.Id.Value == "n2").Status));
+    }
+
+    [Fact]
+    public void Gossip_IsCheapWhenIdle_RegardlessOfStateSize()
+    {
+        var cluster = FiveNodes();
+        for (var i = 0; i < 20_000; i++)
+        {
+            cluster.View("n1", $"video{i}");
+        }
+        for (var r = 0; r < 15; r++)
+        {
+            cluster.Round();
+        }
+        var node = cluster.Nodes["n1"];
+        var effects = node.Tick();
+        Assert.NotEmpty(effects.Messages);
+        Assert.All(effects.Messages, m => Assert.True(GossipCodec.Encode(m.Message).Length < 1024,
+            $"an idle push must stay under 1 KB, was {GossipCodec.Encode(m.Message).Length} bytes"));
+    }
+}
