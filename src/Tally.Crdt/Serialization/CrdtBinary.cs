@@ -156,6 +156,10 @@ public static class CrdtBinary
                 throw r.Error($"video '{video}' appears twice");
             }
             var n = r.Count(replicaCount, minBytesEach: 2, "entries");
+            if (n == 0)
+            {
+                throw r.Error($"video '{video}' has no entries (a stored video has at least one)");
+            }
             Array.Clear(used);
             for (var e = 0; e < n; e++)
             {
