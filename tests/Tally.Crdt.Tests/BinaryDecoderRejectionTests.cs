@@ -74,29 +74,29 @@ public class BinaryDecoderRejectionTests
     [Theory]
     [MemberData(nameof(MalformedMaps))]
     public void DecodeMap_ThrowsCrdtFormatException_ForMalformedInput(string why, byte[] input) =>
-        AssertRejected(() => CrdtBinary.DecodeMap(input), why);
+        DecoderAssert.Rejected(() => CrdtBinary.DecodeMap(input), why);
 
     [Theory]
     [MemberData(nameof(MalformedCounters))]
     public void DecodeCounter_ThrowsCrdtFormatException_ForMalformedInput(string why, byte[] input) =>
-        AssertRejected(() => CrdtBinary.DecodeCounter(input), why);
+        DecoderAssert.Rejected(() => CrdtBinary.DecodeCounter(input), why);
 
     [Fact]
     public void DecodeMap_ThrowsCrdtFormatException_ForHugeCountsEvenWithoutLimits()
     {
         var unlimited = new DecodeLimits { MaxReplicas = int.MaxValue, MaxVideos = int.MaxValue };
-        AssertRejected(() => CrdtBinary.DecodeMap(TestBytes.Map(Huge - 1, 0), unlimited), "2^31-1 replicas in a tiny buffer");
-        AssertRejected(() => CrdtBinary.DecodeMap(TestBytes.Map(0, Huge - 1), unlimited), "2^31-1 videos in a tiny buffer");
-        AssertRejected(() => CrdtBinary.DecodeCounter(TestBytes.Counter(Huge - 1, "n1", 1), unlimited), "2^31-1 entries in a tiny buffer");
+        DecoderAssert.Rejected(() => CrdtBinary.DecodeMap(TestBytes.Map(Huge - 1, 0), unlimited), "2^31-1 replicas in a tiny buffer");
+        DecoderAssert.Rejected(() => CrdtBinary.DecodeMap(TestBytes.Map(0, Huge - 1), unlimited), "2^31-1 videos in a tiny buffer");
+        DecoderAssert.Rejected(() => CrdtBinary.DecodeCounter(TestBytes.Counter(Huge - 1, "n1", 1), unlimited), "2^31-1 entries in a tiny buffer");
     }
 
     [Fact]
     public void DecodeMap_ThrowsCrdtFormatException_WhenCountsExceedLimits()
     {
         var tight = new DecodeLimits { MaxReplicas = 1, MaxVideos = 1 };
-        AssertRejected(() => CrdtBinary.DecodeMap(TestBytes.Map(2, "n1", "n2", 0), tight), "two replicas over a limit of one");
-        AssertRejected(() => CrdtBinary.DecodeMap(TestBytes.Map(1, "n1", 2, "a", 1, 0, 1, "b", 1, 0, 1), tight), "two videos over a limit of one");
-        AssertRejected(() => CrdtBinary.DecodeCounter(TestBytes.Counter(2, "n1", 1, "n2", 1), tight), "two entries over a limit of one");
+        DecoderAssert.Rejected(() => CrdtBinary.DecodeMap(TestBytes.Map(2, "n1", "n2", 0), tight), "two replicas over a limit of one");
+        DecoderAssert.Rejected(() => CrdtBinary.DecodeMap(TestBytes.Map(1, "n1", 2, "a", 1, 0, 1, "b", 1, 0, 1), tight), "two videos over a limit of one");
+        DecoderAssert.Rejected(() => CrdtBinary.DecodeCounter(TestBytes.Counter(2, "n1", 1, "n2", 1), tight), "two entries over a limit of one");
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public class BinaryDecoderRejectionTests
             var bytes = CrdtBinary.Encode(map);
             for (var length = 0; length < bytes.Length; length++)
             {
-                AssertRejected(() => CrdtBinary.DecodeMap(bytes.AsSpan(0, length)), $"the first {length} of {bytes.Length} bytes");
+                DecoderAssert.Rejected(() => CrdtBinary.DecodeMap(bytes.AsSpan(0, length)), $"the first {length} of {bytes.Length} bytes");
             }
         }, iter: 40, print: Generators.Show);
 
@@ -117,19 +117,7 @@ public class BinaryDecoderRejectionTests
             var bytes = CrdtBinary.Encode(counter);
             for (var length = 0; length < bytes.Length; length++)
             {
-                AssertRejected(() => CrdtBinary.DecodeCounter(bytes.AsSpan(0, length)), $"the first {length} of {bytes.Length} bytes");
+                DecoderAssert.Rejected(() => CrdtBinary.DecodeCounter(bytes.AsSpan(0, length)), $"the first {length} of {bytes.Length} bytes");
             }
         }, iter: 40);
-
-    /// <summary>Asserts that <paramref name="decode"/> throws <see cref="CrdtFormatException"/> and allocates less
-    /// than a megabyte doing so.</summary>
-    internal static void AssertRejected(Action decode, string why)
-    {
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var thrown = Record.Exception(decode);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(thrown is CrdtFormatException,
-            $"{why}: the decoder must throw CrdtFormatException, but {(thrown is null ? "accepted it" : $"threw {thrown}")}");
-        Assert.True(allocated < 1 << 20, $"{why}: the decoder must not allocate for what the input cannot hold, but allocated {allocated} bytes");
-    }
 }

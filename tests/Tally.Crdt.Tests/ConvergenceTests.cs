@@ -37,7 +37,7 @@ public class ConvergenceTests
         Gen.Select(Generators.Replica.ArrayUnique[n], StepGen.Array[0, 60], Gen.Int));
 
     [Fact]
-    public void Replicas_ConvergeToSumOfIncrements_AfterEveryoneExchangesWithEveryone() =>
+    public void Merge_ConvergesToSumOfIncrements_AfterEveryoneExchangesWithEveryone() =>
         Scenario.Sample((ids, steps, seed) =>
         {
             var n = ids.Length;

@@ -106,7 +106,7 @@ public class CounterMapErrorTests
     }
 
     [Fact]
-    public void Mutators_ThrowArgumentException_ForDefaultIds()
+    public void Increment_ThrowsArgumentExceptionAndChangesNothing_ForDefaultIds()
     {
         var map = With((V, N1, 1));
         var before = map.Clone();

@@ -93,7 +93,7 @@ public class IdTests
     }
 
     [Fact]
-    public void DefaultIds_AreEmptyAndNotParsed()
+    public void Default_HasNoValueAndEqualsOnlyDefault_ForBothIds()
     {
         Assert.Null(default(ReplicaId).Value);
         Assert.Equal("", default(VideoId).ToString());

@@ -99,19 +99,19 @@ public class JsonCodecTests
     [Theory]
     [MemberData(nameof(MalformedMaps))]
     public void DecodeMap_ThrowsCrdtFormatException_ForMalformedJson(string why, string json) =>
-        BinaryDecoderRejectionTests.AssertRejected(() => CrdtJson.DecodeMap(json), why);
+        DecoderAssert.Rejected(() => CrdtJson.DecodeMap(json), why);
 
     [Theory]
     [MemberData(nameof(MalformedCounters))]
     public void DecodeCounter_ThrowsCrdtFormatException_ForMalformedJson(string why, string json) =>
-        BinaryDecoderRejectionTests.AssertRejected(() => CrdtJson.DecodeCounter(json), why);
+        DecoderAssert.Rejected(() => CrdtJson.DecodeCounter(json), why);
 
     [Fact]
     public void DecodeMap_ThrowsCrdtFormatException_WhenCountsExceedLimits()
     {
         var tight = new DecodeLimits { MaxReplicas = 1, MaxVideos = 1 };
-        BinaryDecoderRejectionTests.AssertRejected(() => CrdtJson.DecodeMap("""{"version":1,"videos":{"a":{"n1":1},"b":{"n1":1}}}""", tight), "two videos over a limit of one");
-        BinaryDecoderRejectionTests.AssertRejected(() => CrdtJson.DecodeMap("""{"version":1,"videos":{"a":{"n1":1},"b":{"n2":1}}}""", tight), "two replicas over a limit of one");
-        BinaryDecoderRejectionTests.AssertRejected(() => CrdtJson.DecodeCounter("""{"version":1,"entries":{"n1":1,"n2":1}}""", tight), "two entries over a limit of one");
+        DecoderAssert.Rejected(() => CrdtJson.DecodeMap("""{"version":1,"videos":{"a":{"n1":1},"b":{"n1":1}}}""", tight), "two videos over a limit of one");
+        DecoderAssert.Rejected(() => CrdtJson.DecodeMap("""{"version":1,"videos":{"a":{"n1":1},"b":{"n2":1}}}""", tight), "two replicas over a limit of one");
+        DecoderAssert.Rejected(() => CrdtJson.DecodeCounter("""{"version":1,"entries":{"n1":1,"n2":1}}""", tight), "two entries over a limit of one");
     }
 }
