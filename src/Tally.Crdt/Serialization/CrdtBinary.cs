@@ -51,8 +51,20 @@ public static class CrdtBinary
     {
         var w = new VarintWriter(output);
         w.Header(KindMap);
-        var order = Enumerable.Range(0, map.Replicas.Count).Order(Comparer<int>.Create((a, b) => map.Replicas[a].CompareTo(map.Replicas[b]))).ToArray();
-        var columnOf = new int[order.Length];
+        // Only replicas with a positive entry are written: a map also interns replicas it holds no entry for (from a
+        // delta's header or an increment that overflowed), and equal states must give equal bytes.
+        var width = map.Replicas.Count;
+        var used = new bool[width];
+        for (var slot = 0; slot < map.Count; slot++)
+        {
+            var row = map.Row(slot)[..width];
+            for (var c = 0; c < width; c++)
+            {
+                used[c] |= row[c] != 0;
+            }
+        }
+        var order = Enumerable.Range(0, width).Where(c => used[c]).Order(Comparer<int>.Create((a, b) => map.Replicas[a].CompareTo(map.Replicas[b]))).ToArray();
+        var columnOf = new int[width];
         w.Varint((ulong)order.Length);
         for (var i = 0; i < order.Length; i++)
         {
@@ -69,7 +81,7 @@ public static class CrdtBinary
         w.Varint((ulong)slots.Length);
         foreach (var slot in slots)
         {
-            var row = map.Row(slot)[..order.Length];
+            var row = map.Row(slot)[..width];
             w.Ascii(map.KeyAt(slot));
             var n = 0;
             foreach (var v in row)
@@ -144,6 +156,10 @@ public static class CrdtBinary
                 throw r.Error($"video '{video}' appears twice");
             }
             var n = r.Count(replicaCount, minBytesEach: 2, "entries");
+            if (n == 0)
+            {
+                throw r.Error($"video '{video}' has no entries (a stored video has at least one)");
+            }
             Array.Clear(used);
             for (var e = 0; e < n; e++)
             {
