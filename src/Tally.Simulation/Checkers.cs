@@ -30,7 +30,6 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     readonly List<ulong[]> _durableOwnMax = [];
     readonly ulong[] _boundSum = new ulong[videos.Count];
     readonly List<ulong[]> _lastCount = [];
-    readonly List<long> _lastVersion = [];
     readonly List<int> _mismatched = [];
     ulong[]? _target;
     long _mismatchedTotal;
@@ -56,7 +55,6 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
         _replicaIndex[node.Id.Value] = node.Index;
         _durableOwnMax.Add(new ulong[videos.Count]);
         _lastCount.Add(new ulong[videos.Count]);
-        _lastVersion.Add(-1);
         _mismatched.Add(0);
     }
 
@@ -103,12 +101,11 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
             counts[v] = state.ValueOf(videos[v]);
             if (diskKept && node.Replica.Total(videos[v]) < _durableOwnMax[node.Index][v])
             {
-                Fail("monotonic", $"{node.Address} restarted with its disk but its own entry for {videos[v]} fell from " +
-                    $"{_durableOwnMax[node.Index][v]} to {node.Replica.Total(videos[v])}: an applied own view was not durable");
+                Fail("own-entry", $"{node.Address} restarted from its disk with its own entry for {videos[v]} at {node.Replica.Total(videos[v])}, " +
+                    $"below the {_durableOwnMax[node.Index][v]} it made durable: the disk lost own views (or holds a half-finished recovery), and it takes views at once");
             }
             CheckRow(node, state, videos[v], v);
         }
-        _lastVersion[node.Index] = state.Version;
         Recount(node);
     }
 
@@ -117,52 +114,78 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     {
         _mismatchedTotal -= _mismatched[node.Index];
         _mismatched[node.Index] = 0;
-        _lastVersion[node.Index] = -1;
     }
 
-    /// <summary>After any step that may have changed <paramref name="node"/>'s map.</summary>
-    internal void AfterStep(SimNode node)
+    /// <summary>After a step of <paramref name="node"/>: <paramref name="rows"/> are the videos the step changed (the
+    /// core's <see cref="Tally.Replication.Effects.Persist"/> after a receive, the own batch after a group commit), and
+    /// <paramref name="versionBefore"/> the map's version before it. With <paramref name="mustPersist"/>, every change
+    /// of the map must be in <paramref name="rows"/>: a merge the host is not told to store would be lost for good.</summary>
+    internal void AfterStep(SimNode node, CounterMap? rows, long versionBefore, bool mustPersist)
     {
         Steps++;
         var state = node.Replica?.State;
-        if (state is null || state.Version == _lastVersion[node.Index])
+        if (state is null || state.Version == versionBefore)
         {
             return;
         }
-        state.TryGetDeltaSince(_lastVersion[node.Index], int.MaxValue, out var changed);
-        _lastVersion[node.Index] = state.Version;
+        var changed = state.CountChangedSince(versionBefore);
+        if (rows is null || mustPersist && rows.Count != changed)
+        {
+            Fail("persist", $"{node.Address}'s map changed {changed} videos in one step, but {rows?.Count ?? 0} were handed to the host to store");
+            return;
+        }
         var counts = _lastCount[node.Index];
-        foreach (var video in changed.Videos)
+        var entries = rows.Replicas.Count <= EntryCheckReplicasMax || Steps % EntryCheckSampling == 0;
+        foreach (var video in rows.Videos)
         {
             if (!_videoIndex.TryGetValue(video.Value, out var v))
             {
                 Fail("bound", $"{node.Address} counts video {video}, which no client ever viewed");
                 continue;
             }
-            var count = changed.ValueOf(video);
+            var count = state.ValueOf(video);
             if (count < counts[v])
             {
                 Fail("monotonic", $"{node.Address}'s count for {video} fell from {counts[v]} to {count} within one incarnation");
             }
-            CheckRow(node, changed, video, v);
+            CheckCount(node, video, v, count);
+            if (entries)
+            {
+                CheckEntries(node, rows, video, v);
+            }
             if (_target is not null)
             {
-                var before = counts[v] != _target[v];
-                var after = count != _target[v];
-                _mismatched[node.Index] += (after ? 1 : 0) - (before ? 1 : 0);
-                _mismatchedTotal += (after ? 1 : 0) - (before ? 1 : 0);
+                var delta = (count != _target[v] ? 1 : 0) - (counts[v] != _target[v] ? 1 : 0);
+                _mismatched[node.Index] += delta;
+                _mismatchedTotal += delta;
             }
             counts[v] = count;
         }
     }
 
+    /// <summary>Rows with up to this many replicas get the per-entry bound check at every step; wider rows (large
+    /// clusters) at every <see cref="EntryCheckSampling"/>th step, since the check costs one lookup per entry. The
+    /// count checks run at every step regardless.</summary>
+    public const int EntryCheckReplicasMax = 64;
+
+    public const int EntryCheckSampling = 16;
+
     void CheckRow(SimNode node, CounterMap map, VideoId video, int v)
     {
-        var count = map.ValueOf(video);
+        CheckCount(node, video, v, map.ValueOf(video));
+        CheckEntries(node, map, video, v);
+    }
+
+    void CheckCount(SimNode node, VideoId video, int v, ulong count)
+    {
         if (count > _boundSum[v])
         {
             Fail("bound", $"{node.Address} counts {count} views of {video}, more than the {_boundSum[v]} made durable (acknowledged) in total");
         }
+    }
+
+    void CheckEntries(SimNode node, CounterMap map, VideoId video, int v)
+    {
         foreach (var replica in map.Replicas)
         {
             var entry = map.EntryOf(video, replica);

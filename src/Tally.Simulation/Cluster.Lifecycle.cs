@@ -13,7 +13,7 @@ public sealed partial class Cluster
         var index = _nodes.Count;
         var id = ReplicaId.Parse($"n{index + 1}");
         var seeds = Enumerable.Range(0, Math.Min(_options.SeedNodes, _options.Nodes)).Where(i => i != index).Select(i => $"n{i + 1}").ToArray();
-        var node = new SimNode(index, id, new SimulatedDisk(formatted), seeds);
+        var node = new SimNode(index, id, new SimulatedDisk(formatted), seeds) { RecoveryMarker = _options.RecoveryMarker };
         _nodes.Add(node);
         _byAddress.Add(node.Address, index);
         Checkers.Register(node);
@@ -38,11 +38,13 @@ public sealed partial class Cluster
         node.Epoch++;
         node.OwnBatch = null;
         node.OwnBatchViews = null;
+        var loaded = node.Disk.Load(requireComplete: _options.RecoveryMarker);
         node.Replica = new ReplicaNode(node.Id, node.Address, incarnation, _replication, Time,
-            new Random(Derive(Seed, 4, node.Index, node.Starts)), node.Disk.Load(), node.Seeds);
+            new Random(Derive(Seed, 4, node.Index, node.Starts)), loaded, node.Seeds);
         node.Status = NodeStatus.Up;
-        Checkers.OnStarted(node, diskKept);
-        Trace.Event(Time.Now, diskKept ? "start" : "start-blank", node.Index, incarnation);
+        // A kept disk on which nothing was ever flushed (since a wipe) is a blank start: the node recovers from peers.
+        Checkers.OnStarted(node, diskKept: diskKept && loaded is not null);
+        Trace.Event(Time.Now, loaded is not null ? "start" : "start-blank", node.Index, incarnation);
         if (node.LeaveRequested)
         {
             node.Replica.BeginLeave();
@@ -76,6 +78,7 @@ public sealed partial class Cluster
             Stats.DiskLosses++;
             node.Disk.Wipe();
         }
+        node.LostDisk = loseDisk;
         Start(node, diskKept: !loseDisk);
     }
 
@@ -104,15 +107,21 @@ public sealed partial class Cluster
         }
     }
 
-    /// <summary>True when every other up node holds <paramref name="index"/>'s own entries on its disk, so a blank
-    /// restart can recover all of them from any peer.</summary>
+    /// <summary>True when a blank restart of <paramref name="index"/> cannot lose an acknowledged view: no link fault
+    /// stands, and every other node that has not left (up or down) holds all of its own entries on its disk, so the
+    /// first peer it syncs with gives them back. Otherwise a disk loss would destroy views no protocol could recover,
+    /// or depend on reaching one particular peer within <see cref="ReplicationOptions.RecoveryRounds"/>.</summary>
     public bool SafeToLoseDisk(int index)
     {
         var node = _nodes[index];
+        if (Network.Faults.Count > 0)
+        {
+            return false;
+        }
         var holders = 0;
         foreach (var other in _nodes)
         {
-            if (other.Index == index || other.Status != NodeStatus.Up)
+            if (other.Index == index || other.Status == NodeStatus.Left)
             {
                 continue;
             }
@@ -123,17 +132,28 @@ public sealed partial class Cluster
                     return false;
                 }
             }
-            holders++;
+            holders += other.Status == NodeStatus.Up ? 1 : 0;
         }
         return holders > 0;
     }
 
-    void CheckLeave(SimNode node)
+    /// <summary>True while a node that lost its disk is still recovering from its peers.</summary>
+    public bool RecoveringLostDisk => _nodes.Any(n => n.LostDisk && n.Replica is { IsRecovering: true });
+
+    /// <summary>What the host checks after each step of its core: a finished leave ends the process; a finished
+    /// recovery is made durable (snapshot and marker) before the node takes views.</summary>
+    void HostChecks(SimNode node)
     {
         if (node.Replica is { IsLeaving: true, LeaveComplete: true })
         {
             Stop(node, NodeStatus.Left);
             Trace.Event(Time.Now, "left", node.Index, 0);
+        }
+        else if (_options.RecoveryMarker && node.Replica is { IsReady: true } replica && !node.Disk.Complete && !node.Disk.CompletionPending)
+        {
+            node.Disk.AppendRecovered(replica.State.Clone());
+            ScheduleFlush(node);
+            Trace.Event(Time.Now, "recovered", node.Index, replica.State.Count);
         }
     }
 

@@ -12,9 +12,10 @@ public sealed partial class Cluster
             return; // a tick of a process that crashed
         }
         Scheduler.At(Time.Now + IntervalTicks, e);
+        var before = replica.State.Version;
         Apply(node, replica.Tick());
-        CheckLeave(node);
-        Checkers.AfterStep(node);
+        HostChecks(node);
+        Checkers.AfterStep(node, null, before, mustPersist: true);
     }
 
     void OnDeliver(in SimEvent e)
@@ -27,9 +28,11 @@ public sealed partial class Cluster
         }
         Stats.MessagesDelivered++;
         Trace.Message(Time.Now, e.From, e.Node, e.Message!);
-        Apply(node, replica.Receive(e.Message!));
-        CheckLeave(node);
-        Checkers.AfterStep(node);
+        var before = replica.State.Version;
+        var effects = replica.Receive(e.Message!);
+        Apply(node, effects);
+        HostChecks(node);
+        Checkers.AfterStep(node, effects.Persist, before, mustPersist: true);
     }
 
     /// <summary>Does what the core asked: append the merged delta (without waiting for it) and send the messages.</summary>

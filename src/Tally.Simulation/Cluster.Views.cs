@@ -72,6 +72,7 @@ public sealed partial class Cluster
         {
             return;
         }
+        var before = replica.State.Version;
         replica.ApplyOwn(batch);
         var views = node.OwnBatchViews!;
         node.OwnBatch = null;
@@ -83,11 +84,11 @@ public sealed partial class Cluster
         }
         Trace.Event(Time.Now, "ack", node.Index, batch.Count);
         Checkers.OnTargetChanged();
+        Checkers.AfterStep(node, batch, before, mustPersist: false);
         if (node.LeaveRequested)
         {
             replica.BeginLeave();
         }
-        Checkers.AfterStep(node);
     }
 
     /// <summary>From now on the checkers track convergence to the acknowledged views.</summary>

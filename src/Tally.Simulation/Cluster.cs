@@ -86,6 +86,16 @@ public sealed partial class Cluster
         }
     }
 
+    /// <summary>Heals every link fault, restarts every crashed node and starts tracking convergence; then runs until
+    /// every up node counts exactly the acknowledged views (and no group commit of views is pending), a violation, or
+    /// <paramref name="roundsMax"/> rounds. Returns true when it converged with every checker holding.</summary>
+    public bool HealAndConverge(int roundsMax)
+    {
+        FaultInjector.Heal(this);
+        RunUntil(Time.Now + roundsMax * IntervalTicks, () => Checkers.Converged && !_nodes.Any(n => n.OwnBatch is not null));
+        return Checkers.First is null && Checkers.Converged;
+    }
+
     /// <summary>Runs <paramref name="rounds"/> gossip intervals.</summary>
     public void RunRounds(double rounds) => RunUntil(Time.Now + (long)(rounds * IntervalTicks));
 

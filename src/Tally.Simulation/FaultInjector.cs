@@ -4,11 +4,16 @@ namespace Tally.Simulation;
 /// scheduled events, and heals everything at the end of the active phase.</summary>
 static class FaultInjector
 {
-    public static void ScheduleScripted(Cluster cluster, FaultSchedule schedule, long active, long heal)
+    public static void ScheduleScripted(Cluster cluster, FaultSchedule schedule, bool guard, long active, long heal)
     {
         var interval = cluster.IntervalTicks;
         foreach (var fault in schedule.Faults)
         {
+            if (guard && fault.Kind is not FaultKind.Leave)
+            {
+                ScheduleGuarded(cluster, fault, active, heal);
+                continue;
+            }
             var start = Math.Min(heal, active + fault.FromRound * interval);
             var end = fault.ToRound is { } to ? Math.Min(heal, active + to * interval) : heal;
             var net = cluster.Network;
@@ -31,6 +36,22 @@ static class FaultInjector
                     break;
             }
         }
+    }
+
+    /// <summary>A scripted fault that is skipped if it would start while a node recovers from a lost disk.</summary>
+    static void ScheduleGuarded(Cluster cluster, ScheduledFault fault, long active, long heal)
+    {
+        var start = Math.Min(heal, active + fault.FromRound * cluster.IntervalTicks);
+        cluster.At(start, () =>
+        {
+            if (cluster.RecoveringLostDisk)
+            {
+                cluster.Trace.Event(cluster.Time.Now, "skip-fault", -1, (long)fault.Kind);
+                return;
+            }
+            var shifted = fault with { FromRound = 0, ToRound = fault.ToRound - fault.FromRound };
+            ScheduleScripted(cluster, new FaultSchedule([shifted]), guard: false, cluster.Time.Now, heal);
+        });
     }
 
     static IEnumerable<LinkFault> Open(SimulatedNetwork net, ScheduledFault fault)
@@ -69,7 +90,13 @@ static class FaultInjector
         }
         for (var i = 0; i < options.Joins; i++)
         {
-            cluster.At(active + (long)(random.NextDouble() * (heal - active)), () => cluster.Join());
+            cluster.At(active + (long)(random.NextDouble() * (heal - active)), () =>
+            {
+                if (!options.GuardRecovery || !cluster.RecoveringLostDisk)
+                {
+                    cluster.Join();
+                }
+            });
         }
         for (var i = 0; i < options.Leaves; i++)
         {
@@ -79,6 +106,10 @@ static class FaultInjector
 
     static void CrashSome(Cluster cluster, SimulationOptions options, Random random, long heal)
     {
+        if (options.GuardRecovery && cluster.RecoveringLostDisk)
+        {
+            return;
+        }
         foreach (var node in cluster.Nodes.ToList())
         {
             if (node.Status != NodeStatus.Up || node.LeaveRequested || random.NextDouble() >= options.CrashRate)

@@ -44,11 +44,17 @@ public sealed class SimNode(int index, ReplicaId id, SimulatedDisk disk, IReadOn
     /// <summary>The host was asked to leave: it takes no views, and calls BeginLeave once no own batch is pending.</summary>
     public bool LeaveRequested { get; internal set; }
 
+    /// <summary>The node's last start was with a lost (blank) disk.</summary>
+    public bool LostDisk { get; internal set; }
+
     /// <summary>A crash that will come back with a blank disk (if that is safe when it restarts).</summary>
     internal bool LoseDiskOnRestart { get; set; }
 
-    /// <summary>Takes views: up, recovered, not leaving.</summary>
-    public bool AcceptsViews => Status == NodeStatus.Up && Replica is { IsReady: true, IsLeaving: false } && !LeaveRequested;
+    /// <summary>Takes views: up, recovered (durably, when the host uses the recovery marker), not leaving.</summary>
+    public bool AcceptsViews => Status == NodeStatus.Up && Replica is { IsReady: true, IsLeaving: false } && !LeaveRequested &&
+        (disk.Complete || !RecoveryMarker);
+
+    internal bool RecoveryMarker { get; set; } = true;
 
     public override string ToString() => $"{Address} ({Status}{(Replica is { IsReady: false } ? ", recovering" : "")}{(LeaveRequested ? ", leaving" : "")})";
 }

@@ -103,6 +103,27 @@ public sealed class SimulationOptions
     [Range(1, 100_000)]
     public int? DownRounds { get; set; }
 
+    /// <summary>While a node recovers from a lost disk, start no new fault, crash or join (drawn or scripted). The
+    /// swarm sets it: a partition that cuts a recovering node from every holder of its entries for longer than
+    /// <see cref="ReplicationOptions.RecoveryRounds"/> loses views by design, which is not what a swarm looks for.</summary>
+    public bool GuardRecovery { get; set; }
+
+    /// <summary>True when <see cref="Tally.Simulation.Swarm.Draw"/> chose these options from the seed (the rerun hint then
+    /// says <c>--swarm</c>).</summary>
+    public bool Swarm { get; set; }
+
+    /// <summary>The host's recovery protocol: a node that started blank takes views only after its recovered state and
+    /// a "complete" marker are durable, and a disk without the marker loads as blank (see <see cref="SimulatedDisk"/>).
+    /// False models a host without it, which the checkers catch when a node crashes while recovering.</summary>
+    public bool RecoveryMarker { get; set; } = true;
+
+    /// <summary>Overrides of the core's limits, to force repairs in slices with few videos.</summary>
+    [Range(1, 10_000_000)]
+    public int? DeltaVideosMax { get; set; }
+
+    [Range(1, 10_000_000)]
+    public int? RepairVideosMax { get; set; }
+
     /// <summary>Record per-node counts every round (for the CSV and the plot).</summary>
     public bool Sample { get; set; } = true;
 
@@ -119,6 +140,8 @@ public sealed class SimulationOptions
             Fanout = Fanout,
             SuspectAfter = Interval * suspect,
             DownAfter = Interval * Math.Max(down, suspect + 1),
+            DeltaVideosMax = DeltaVideosMax ?? 20_000,
+            RepairVideosMax = RepairVideosMax ?? 50_000,
         };
     }
 

@@ -5,6 +5,7 @@ namespace Tally.Simulation;
 public sealed record SimulationResult
 {
     public required int Seed { get; init; }
+    public required bool Swarm { get; init; }
     public required int Nodes { get; init; }
     public required bool Converged { get; init; }
     public required Violation? Violation { get; init; }
@@ -31,7 +32,8 @@ public sealed record SimulationResult
     /// <summary>Converged and every checker held.</summary>
     public bool Passed => Converged && Violation is null;
 
-    public string Rerun => $"Seed={Seed}; rerun with --seed {Seed}";
+    /// <summary>The seed and how to rerun exactly this run with <c>tally simulate</c>.</summary>
+    public string Rerun => $"Seed={Seed}; rerun with --seed {Seed}{(Swarm ? " --swarm" : "")}";
 
     /// <summary>Messages delivered per wall-clock second.</summary>
     public double DeliveredPerSecond => WallTime > TimeSpan.Zero ? Delivered / WallTime.TotalSeconds : 0;

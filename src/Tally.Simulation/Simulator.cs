@@ -29,7 +29,7 @@ public static class Simulator
             }
         }
         ScheduleViews(cluster, options, active, heal);
-        FaultInjector.ScheduleScripted(cluster, options.Schedule, active, heal);
+        FaultInjector.ScheduleScripted(cluster, options.Schedule, options.GuardRecovery, active, heal);
         FaultInjector.ScheduleRandom(cluster, options, faults, active, heal);
         cluster.At(heal, () => FaultInjector.Heal(cluster));
 
@@ -53,6 +53,7 @@ public static class Simulator
         return new SimulationResult
         {
             Seed = options.Seed,
+            Swarm = options.Swarm,
             Nodes = options.Nodes,
             Converged = converged,
             Violation = cluster.Checkers.First,
