@@ -103,10 +103,17 @@ public sealed partial class ReplicaNode
         {
             peer.LastHeard = now;
             peer.LastExchange = now;
-            _seeds.RemoveAll(s => string.Equals(s, record.Address, StringComparison.OrdinalIgnoreCase));
+            if (_seeds.Count > 0)
+            {
+                ForgetSeed(record.Address);
+            }
         }
         return peer;
     }
+
+    /// <summary>A seed heard from directly is known by id from now on. (Its own method: a lambda capturing a parameter
+    /// of <see cref="Learn"/> would allocate a closure on every call of Learn, once per member record received.)</summary>
+    void ForgetSeed(string address) => _seeds.RemoveAll(s => string.Equals(s, address, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Peers for this round: <see cref="ReplicationOptions.Fanout"/> live ones at random (all of them while
     /// recovering or leaving), one down member as a probe, and seeds not yet known by id.</summary>
@@ -154,12 +161,26 @@ public sealed partial class ReplicaNode
         for (var i = 0; i < _options.MemberSampleMax && all.Length > 1; i++)
         {
             var record = all[_random.Next(all.Length)].Record;
-            if (record.Id != target.Id && !sample.Contains(record))
+            if (record.Id != target.Id && !ContainsReference(sample, record))
             {
                 sample.Add(record);
             }
         }
         return (sample, false);
+    }
+
+    /// <summary>A record drawn twice is the same object (a peer's current record), so identity finds it; the record's
+    /// value equality compared every field, strings included, for each pair.</summary>
+    static bool ContainsReference(List<MemberRecord> records, MemberRecord record)
+    {
+        foreach (var r in records)
+        {
+            if (ReferenceEquals(r, record))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Hash of who is in the cluster (ids, addresses, incarnations, left), not of heartbeats, so it only
