@@ -148,11 +148,15 @@ public sealed partial class ReplicaNode
         return [.. _seeds];
     }
 
-    /// <summary>The sender's own record, then a random sample of others, or everyone when the receiver's
-    /// membership hash differs from ours.</summary>
-    (IReadOnlyList<MemberRecord> Records, bool Complete) MembersFor(Peer? target)
+    /// <summary>The sender's own record, then a random sample of others; or everyone, to a seed we do not know yet and
+    /// in an answer to a peer whose membership hash (just received with its message) differs from ours.</summary>
+    /// <remarks>Pushes send a sample even when the hash we last heard from the target differs: in a large cluster that
+    /// hash is rounds or minutes old (a node hears from each of N peers about every N/2 rounds), so after any join or
+    /// restart it "differs" for nearly every peer and half of all messages carried the whole table. The target answers
+    /// a push with its whole table if the hashes still differ, so tables still spread, pull-wise.</remarks>
+    (IReadOnlyList<MemberRecord> Records, bool Complete) MembersFor(Peer? target, bool answering)
     {
-        if (target is null || target.MembersHash != _membersHash)
+        if (target is null || answering && target.MembersHash != _membersHash)
         {
             return ([_self, .. _peers.Values.Select(p => p.Record)], true);
         }
