@@ -189,4 +189,21 @@ public class ScenarioTests
                 $"without the marker n2 takes views on a half-recovered state, which the own-entry checker must catch; {SimAssert.Describe(cluster)}");
         }
     }
+
+    [Fact]
+    public void Cluster_TwoNodesFarApart_RepairInSlicesConverges()
+    {
+        // 20,000 differing videos against slices of 1,000: the repair must make progress slice after slice.
+        var cluster = new Cluster(new SimulationOptions
+        {
+            Seed = 20, Nodes = 2, Videos = 10_000, Interval = TimeSpan.FromMilliseconds(100), DeltaVideosMax = 100, RepairVideosMax = 500,
+        });
+        cluster.AddNode(formatted: true);
+        cluster.AddNode(formatted: true);
+        for (var v = 0; v < 10_000; v++)
+        {
+            cluster.View(v % 2, v);
+        }
+        SimAssert.Converged(cluster, cluster.HealAndConverge(60), "two nodes 10,000 videos apart must converge through repair slices");
+    }
 }
