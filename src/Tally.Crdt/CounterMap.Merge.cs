@@ -111,7 +111,7 @@ public sealed partial class CounterMap
         var rows = slots as IReadOnlyList<int> ?? [.. slots];
         var width = source._replicas.Count;
         Span<bool> seen = width <= 512 ? stackalloc bool[width] : new bool[width];
-        var used = new List<int>();
+        var used = new List<int>(Math.Min(width, 256));
         foreach (var theirs in rows)
         {
             var from = source._entries.AsSpan(theirs * source._stride, width);

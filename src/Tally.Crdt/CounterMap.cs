@@ -239,6 +239,12 @@ public sealed partial class CounterMap
     internal int[] AddReplicas(IReadOnlyList<ReplicaId> replicas)
     {
         var columns = new int[replicas.Count];
+        if (_replicas.Count == 0)
+        {
+            // A fresh map (a delta, a slice, a clone) takes all its replicas at once: size the index once.
+            _replicaColumns.EnsureCapacity(replicas.Count);
+            _replicas.Capacity = replicas.Count;
+        }
         for (var i = 0; i < replicas.Count; i++)
         {
             ref var column = ref CollectionsMarshal.GetValueRefOrAddDefault(_replicaColumns, replicas[i].Value, out var exists);
