@@ -78,13 +78,13 @@ public sealed partial class FileStateStore
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var header = ReadHeader(file, FileKind.Snapshot, path, sequence, out var reason)
             ?? throw new StorageCorruptException($"Snapshot '{path}': {reason}.");
-        var map = new CounterMap();
+        CounterMap? map = null;
         var records = 0u;
         using var reader = new RecordReader(file, FileHeader.Size, RandomAccess.GetLength(file));
         while (reader.TryRead(out var payload))
         {
             ct.ThrowIfCancellationRequested();
-            Merge(map, payload, path, reader.Position);
+            Apply(ref map, payload, path, reader.Position);
             records++;
         }
         if (reader.Stop is { } stop)
@@ -92,7 +92,7 @@ public sealed partial class FileStateStore
             throw new StorageCorruptException($"Snapshot '{path}' is damaged at byte {reader.Position}: {stop}.");
         }
         return records == header.Records
-            ? map
+            ? map ?? new CounterMap()
             : throw new StorageCorruptException($"Snapshot '{path}' holds {records} records; its header says {header.Records}.");
     }
 
@@ -172,7 +172,7 @@ public sealed partial class FileStateStore
         while (reader.TryRead(out var payload))
         {
             ct.ThrowIfCancellationRequested();
-            Merge(state ??= new CounterMap(), payload, path, reader.Position);
+            Apply(ref state, payload, path, reader.Position);
             records++;
         }
         if (reader.Stop is { } stop)
@@ -208,13 +208,25 @@ public sealed partial class FileStateStore
         return header;
     }
 
-    /// <summary>Decodes one record and merges it into <paramref name="map"/>. A record that passed its checksum but
-    /// does not decode was not torn: it is damage or another format, and is never skipped.</summary>
-    static void Merge(CounterMap map, ReadOnlyMemory<byte> payload, string path, long end)
+    /// <summary>Our own files, checksummed: only the record size bounds what a decode may allocate.</summary>
+    static readonly DecodeLimits FileLimits = new() { MaxReplicas = 1 << 20, MaxVideos = int.MaxValue };
+
+    /// <summary>Decodes one record and merges it into <paramref name="map"/> (or makes it the map when there is none
+    /// yet). A record that passed its checksum but does not decode was not torn: it is damage or another format, and
+    /// is never skipped.</summary>
+    static void Apply(ref CounterMap? map, ReadOnlyMemory<byte> payload, string path, long end)
     {
         try
         {
-            map.Merge(CrdtBinary.DecodeMap(payload.Span));
+            var decoded = CrdtBinary.DecodeMap(payload.Span, FileLimits);
+            if (map is null)
+            {
+                map = decoded;
+            }
+            else
+            {
+                map.Merge(decoded);
+            }
         }
         catch (Exception e) when (e is CrdtFormatException or OverflowException)
         {
