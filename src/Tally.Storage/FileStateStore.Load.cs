@@ -7,8 +7,8 @@ namespace Tally.Storage;
 
 public sealed partial class FileStateStore
 {
-    /// <summary>The newest snapshot that base the log (or segment 1 when there is none); the next snapshot folds in
-    /// the log from here. Changed only under the snapshot gate once the store is open.</summary>
+    /// <summary>The sequence of the snapshot the state was loaded from or last written (1 when there is none): the
+    /// next snapshot folds in the log from this segment on. Changed only under the snapshot gate once open.</summary>
     long _baseSequence;
 
     /// <summary>Recovers the directory and returns its state: the newest readable snapshot merged with every record
