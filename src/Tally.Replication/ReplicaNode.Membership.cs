@@ -120,9 +120,10 @@ public sealed partial class ReplicaNode
     List<string> ChooseTargets(out List<Peer> peers)
     {
         var now = _time.GetUtcNow();
-        var live = new List<Peer>();
+        var all = _peerList ??= [.. _peers.Values]; // the same order as _peers, without walking the tree each round
+        var live = new List<Peer>(all.Length);
         var down = new List<Peer>();
-        foreach (var p in _peers.Values)
+        foreach (var p in all)
         {
             switch (p.StatusAt(now, _options))
             {
