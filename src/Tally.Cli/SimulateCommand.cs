@@ -55,12 +55,13 @@ static class SimulateCommand
         var json = new Option<bool>("--json") { Description = "End the output with one JSON line summarizing the run." };
         var swarm = new Option<bool>("--swarm") { Description = "Let the seed draw the cluster, load, network and faults (as the swarm tests do); other run options are ignored." };
         var deltaBytes = new Option<int?>("--delta-bytes") { Description = "Measure instead: 2 nodes with --videos videos in sync, then this many videos change; print the bytes per round of delta gossip against shipping the whole state." };
+        var coreBaseline = new Option<bool>("--core-baseline") { Description = "Measure instead: the same --nodes nodes for --rounds rounds exchanging messages through a plain queue, without the simulator (the throughput baseline)." };
         var runs = new Option<int>("--runs") { Description = "With --swarm: run this many seeds from --seed on and report the failures.", DefaultValueFactory = _ => 1 };
 
         var command = new Command("simulate", "Run the replication core in the deterministic simulator with fault injection.")
         {
             nodes, views, videos, loss, duplication, reorder, latency, partition, crash, diskLoss, joins, leaves, fanout,
-            interval, seed, rounds, warmup, maxRounds, wire, csv, svg, noFiles, trace, json, swarm, runs, deltaBytes,
+            interval, seed, rounds, warmup, maxRounds, wire, csv, svg, noFiles, trace, json, swarm, runs, deltaBytes, coreBaseline,
         };
         command.SetAction(parse =>
         {
@@ -88,6 +89,12 @@ static class SimulateCommand
                 Sample = !parse.GetValue(noFiles),
             };
             var files = !parse.GetValue(noFiles);
+            if (parse.GetValue(coreBaseline))
+            {
+                var b = Measurements.CoreOnly(options.Nodes, Math.Max(1, options.Rounds), options.Fanout, options.Seed);
+                Console.WriteLine(Invariant($"Core only, {b.Nodes} nodes, fanout {options.Fanout}, {b.Rounds} rounds: {b.Messages} messages in {b.Wall.TotalSeconds:F2} s wall ({b.Cpu.TotalSeconds:F2} s CPU): {b.PerWallSecond:F0} per wall-clock second, {b.PerCpuSecond:F0} per CPU second."));
+                return 0;
+            }
             if (parse.GetValue(deltaBytes) is { } changed)
             {
                 return MeasureDeltaBytes(options.Videos, changed, options.Seed);

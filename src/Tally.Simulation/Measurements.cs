@@ -14,8 +14,57 @@ namespace Tally.Simulation;
 public sealed record DeltaBytes(int Videos, int Changed, int SyncRounds, double IdleBytesPerRound, int DeltaRounds,
     double DeltaBytesPerRound, long FullStateBytes, long FullStateBytesPerRound);
 
+/// <summary>The core alone exchanging messages: the baseline for the simulator's throughput.</summary>
+public sealed record CoreBaseline(int Nodes, int Rounds, long Messages, TimeSpan Wall, TimeSpan Cpu)
+{
+    public double PerWallSecond => Messages / Wall.TotalSeconds;
+    public double PerCpuSecond => Messages / Cpu.TotalSeconds;
+}
+
 public static class Measurements
 {
+    /// <summary>The same <see cref="ReplicaNode"/>s with none of the simulator around them: each round every node ticks
+    /// and its messages are handed over through a plain queue at once (no clock, scheduler, network model, disk or
+    /// checkers; the clock stands still, so every peer stays alive). What is left is the core's own cost per message.</summary>
+    public static CoreBaseline CoreOnly(int nodes, int rounds, int fanout = 1, int seed = 1)
+    {
+        var time = new SimulatedTimeProvider(SimulatedTimeProvider.DefaultStart);
+        var options = new ReplicationOptions { Fanout = fanout };
+        var ids = Enumerable.Range(1, nodes).Select(i => $"n{i}").ToArray();
+        var replicas = ids.Select((id, i) => new ReplicaNode(Tally.Crdt.ReplicaId.Parse(id), id, 1, options, time,
+            new Random(Cluster.Derive(seed, 7, i)), new Tally.Crdt.CounterMap(), ids.Where(s => s != id))).ToArray();
+        var byAddress = replicas.ToDictionary(r => r.Address, StringComparer.Ordinal);
+        var queue = new Queue<Outgoing>();
+        long messages = 0;
+        void Run(int count)
+        {
+            for (var round = 0; round < count; round++)
+            {
+                foreach (var replica in replicas)
+                {
+                    foreach (var m in replica.Tick().Messages)
+                    {
+                        queue.Enqueue(m);
+                    }
+                    while (queue.TryDequeue(out var m))
+                    {
+                        messages++;
+                        foreach (var reply in byAddress[m.Address].Receive(m.Message).Messages)
+                        {
+                            queue.Enqueue(reply);
+                        }
+                    }
+                }
+            }
+        }
+        Run(Math.Min(rounds, 50)); // warm up the JIT and the membership
+        messages = 0;
+        var cpu = Environment.CpuUsage.TotalTime;
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        Run(rounds);
+        return new CoreBaseline(nodes, rounds, messages, wall.Elapsed, Environment.CpuUsage.TotalTime - cpu);
+    }
+
     /// <summary>Two nodes: one view for each of <paramref name="videos"/> videos at n1, gossip until n2 holds them
     /// all, measure idle rounds, then change <paramref name="changed"/> videos and measure the rounds that carry the
     /// change. Bytes are <see cref="GossipCodec"/> encodings of every message sent.</summary>
