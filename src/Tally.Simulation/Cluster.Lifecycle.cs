@@ -163,6 +163,7 @@ public sealed partial class Cluster
         node.Status = status;
         node.OwnBatch = null;
         node.OwnBatchViews = null;
+        node.Outbox.Clear(); // messages waiting for the commit die with the process
         node.Disk.Crash();
         Checkers.OnStopped(node);
     }

@@ -206,4 +206,45 @@ public class ScenarioTests
         }
         SimAssert.Converged(cluster, cluster.HealAndConverge(60), "two nodes 10,000 videos apart must converge through repair slices");
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Cluster_LeaverHandsOffToANodeThatCrashes_KeepsItsViewsOnlyWhenAcksWaitForTheDisk(bool ackAfterDurable)
+    {
+        // n3 can reach only n2 when it leaves; n2 acknowledges n3's views and crashes right after n3 has gone, before
+        // its group commit (300 ms) would have made them durable.
+        var cluster = new Cluster(new SimulationOptions
+        {
+            Seed = 21, Nodes = 3, Videos = 2, Interval = TimeSpan.FromMilliseconds(100), DiskLatency = TimeSpan.FromMilliseconds(300),
+            AckAfterDurable = ackAfterDurable,
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            cluster.AddNode(formatted: true);
+        }
+        var (n2, n3) = (cluster.Node("n2"), cluster.Node("n3"));
+        cluster.RunRounds(5);
+        cluster.Network.Cut([0], [2]);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(cluster.View(n3.Index, i % 2), "n3 must take views before it leaves");
+        }
+        cluster.RunRounds(4);
+        cluster.Leave(n3.Index);
+        cluster.RunUntil(cluster.Time.Now + 20 * cluster.IntervalTicks, () => n3.Status == NodeStatus.Left);
+        Assert.True(n3.Status == NodeStatus.Left, $"n3 must complete its leave through n2; {SimAssert.Describe(cluster)}");
+        cluster.Crash(n2.Index);
+        var converged = cluster.HealAndConverge(30);
+        if (ackAfterDurable)
+        {
+            SimAssert.Converged(cluster, converged, "n2 acknowledged n3's views only once they were on its disk, so its crash loses none");
+        }
+        else
+        {
+            Assert.False(converged, $"acknowledging before the commit lets n3 leave on state n2's crash then loses; {SimAssert.Describe(cluster)}");
+            Assert.True(cluster.Nodes.Where(n => n.Status == NodeStatus.Up).All(n => cluster.TotalCount(n.Index) < cluster.AcknowledgedTotal),
+                "the views n3 handed only to n2's memory must be missing everywhere");
+        }
+    }
 }
