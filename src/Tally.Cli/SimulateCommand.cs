@@ -9,7 +9,7 @@ namespace Tally.Cli;
 /// <summary><c>tally simulate</c>: runs the real replication core in the deterministic simulator, prints rounds and
 /// simulated time to convergence, messages and bytes, writes a CSV of per-node counts and an SVG plot, and exits 0
 /// only when the run converged and every checker held.</summary>
-static class SimulateCommand
+static partial class SimulateCommand
 {
     public static Command Create()
     {
@@ -91,9 +91,7 @@ static class SimulateCommand
             var files = !parse.GetValue(noFiles);
             if (parse.GetValue(coreBaseline))
             {
-                var b = Measurements.CoreOnly(options.Nodes, Math.Max(1, options.Rounds), options.Fanout, options.Seed);
-                Console.WriteLine(Invariant($"Core only, {b.Nodes} nodes, fanout {options.Fanout}, {b.Rounds} rounds: {b.Messages} messages in {b.Wall.TotalSeconds:F2} s wall ({b.Cpu.TotalSeconds:F2} s CPU): {b.PerWallSecond:F0} per wall-clock second, {b.PerCpuSecond:F0} per CPU second."));
-                return 0;
+                return MeasureCoreBaseline(options);
             }
             if (parse.GetValue(deltaBytes) is { } changed)
             {
@@ -113,46 +111,6 @@ static class SimulateCommand
             return Run(options, files ? parse.GetValue(csv) : null, files ? parse.GetValue(svg) : null, parse.GetValue(trace), parse.GetValue(json));
         });
         return command;
-    }
-
-    static int MeasureDeltaBytes(int videos, int changed, int seed)
-    {
-        if (changed < 1 || changed > videos)
-        {
-            Console.Error.WriteLine($"--delta-bytes must be from 1 to --videos ({videos}).");
-            return 2;
-        }
-        var wall = System.Diagnostics.Stopwatch.StartNew();
-        var m = Measurements.DeltaVersusFullState(videos, changed, seed);
-        Console.WriteLine(Invariant($"2 nodes, {m.Videos} videos: initial copy took {m.SyncRounds} rounds (digest repair in slices)."));
-        Console.WriteLine(Invariant($"Idle: {m.IdleBytesPerRound:F0} bytes per round (both nodes)."));
-        Console.WriteLine(Invariant($"{m.Changed} videos changed: delta gossip carried them in {m.DeltaRounds} round(s), {m.DeltaBytesPerRound:F0} bytes per round."));
-        Console.WriteLine(Invariant($"Whole state: {m.FullStateBytes} bytes per message, {m.FullStateBytesPerRound} bytes per round (both nodes push it): {m.FullStateBytesPerRound / Math.Max(1, m.DeltaBytesPerRound):F0}x the delta round."));
-        Console.WriteLine(Invariant($"Measured in {wall.Elapsed.TotalSeconds:F1} s."));
-        return 0;
-    }
-
-    /// <summary>Runs swarm seeds <paramref name="first"/>.. and prints one line per failure.</summary>
-    static int RunSwarm(int first, int count)
-    {
-        var failed = 0;
-        long crashes = 0, losses = 0, downgraded = 0, joins = 0, leaves = 0, messages = 0;
-        var wall = System.Diagnostics.Stopwatch.StartNew();
-        for (var seed = first; seed < first + count; seed++)
-        {
-            var options = Swarm.Draw(seed);
-            options.Wire = WireMode.Full;
-            var result = Simulator.Run(options);
-            (crashes, losses, downgraded) = (crashes + result.Stats.Crashes, losses + result.Stats.DiskLosses, downgraded + result.Stats.DiskLossesDowngraded);
-            (joins, leaves, messages) = (joins + result.Stats.Joins, leaves + result.Stats.Leaves, messages + result.Delivered);
-            if (!result.Passed)
-            {
-                failed++;
-                Console.WriteLine($"FAILED: {result.Describe()}");
-            }
-        }
-        Console.WriteLine(Invariant($"Swarm: {count - failed} of {count} seeds passed in {wall.Elapsed.TotalSeconds:F1} s: {messages} messages delivered, {crashes} crashes, {losses} disk losses ({downgraded} drawn but unsafe), {joins} joins, {leaves} leaves."));
-        return failed == 0 ? 0 : 1;
     }
 
     static T Error<T>(ArgumentResult result, string message)

@@ -26,7 +26,7 @@ public sealed partial class Cluster
     {
         Stats.Joins++;
         var node = AddNode(formatted: false);
-        Trace.Event(Time.Now, "join", node.Index, node.Incarnation());
+        Trace.Event(Time.Now, "join", node.Index, node.LastIncarnation);
         return node;
     }
 
@@ -167,9 +167,4 @@ public sealed partial class Cluster
         node.Disk.Crash();
         Checkers.OnStopped(node);
     }
-}
-
-static class SimNodeExtensions
-{
-    public static long Incarnation(this SimNode node) => node.Replica?.Incarnation ?? node.LastIncarnation;
 }
