@@ -1,0 +1,40 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Tally.Replication;
+
+namespace Tally.Node;
+
+/// <summary><c>GET /cluster</c>: this node's view of the members and the hints for judging convergence.</summary>
+public static class ClusterApi
+{
+    public static RouteGroupBuilder MapClusterApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/cluster").WithTags("Cluster");
+        group.MapGet("/", GetCluster).WithName("GetCluster")
+            .WithSummary("Members as this node sees them (status alive/suspect/down/left, last contact, acknowledged and held versions) and this node's state digest: nodes with equal digests hold equal states.");
+        return group;
+    }
+
+    internal static Ok<ClusterResponse> GetCluster(ReplicaHost host, FaultSet faults, IOptions<ReplicationOptions> options)
+    {
+        IReadOnlyList<MemberView> members;
+        ulong digest;
+        long version, round, incarnation;
+        int videos;
+        lock (host.Sync)
+        {
+            var node = host.Node;
+            members = node.Members();
+            digest = node.State.Digest(options.Value.DigestBuckets).Root;
+            version = node.State.Version;
+            videos = node.State.Count;
+            round = node.Round;
+            incarnation = node.Incarnation;
+        }
+        var list = members.Select(m => new MemberResponse(m.Id.Value, m.Address, ApiText.Status(m.Status), m.IsSelf,
+            m.Incarnation, m.Heartbeat, m.LastHeard, m.LastExchange, m.AckedVersion, m.HeldVersion, m.Synced)).ToList();
+        return TypedResults.Ok(new ClusterResponse(host.Id.Value, host.Address, incarnation, ApiText.Phase(host.Phase), round,
+            digest.ToString("x16", CultureInfo.InvariantCulture), version, videos, list, faults.Peers));
+    }
+}

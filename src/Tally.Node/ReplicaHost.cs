@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Tally.Crdt;
+using Tally.Replication;
+
+namespace Tally.Node;
+
+/// <summary>Owns the node's <see cref="ReplicaNode"/>, a synchronous state machine that is not thread-safe: every
+/// call into it happens under <see cref="Sync"/>. Own views enter through <see cref="ViewRecorder"/> (prepare under
+/// the lock, append to storage, apply under the lock); gossip enters through <see cref="Receive"/>.</summary>
+/// <remarks><see cref="CommitGate"/> is held from preparing an own batch until it is applied, so nothing else can
+/// observe a batch that is on disk but not in memory: a snapshot taken under the gate contains every appended own
+/// view, and a leave begun under the gate covers every acknowledged view.</remarks>
+public sealed partial class ReplicaHost(
+    IOptions<NodeOptions> nodeOptions,
+    IOptions<ReplicationOptions> replicationOptions,
+    IStateStore store,
+    TimeProvider time,
+    NodeMetrics metrics,
+    ILogger<ReplicaHost> logger)
+{
+    readonly NodeOptions _options = nodeOptions.Value;
+    ReplicaNode? _node;
+    volatile NodePhase _phase = NodePhase.Loading;
+    long _logRowsSinceSnapshot;
+
+    internal Lock Sync { get; } = new();
+
+    internal SemaphoreSlim CommitGate { get; } = new(1, 1);
+
+    internal VideoIndex Index { get; } = new();
+
+    /// <summary>The core. Only under <see cref="Sync"/>.</summary>
+    internal ReplicaNode Node => _node ?? throw new UnreachableException("The replica is used before it was loaded.");
+
+    public ReplicaId Id { get; } = ReplicaId.Parse(nodeOptions.Value.Id);
+
+    public string Address => _options.Address;
+
+    /// <summary>Read without the lock: updated under it after every step that can change it.</summary>
+    public NodePhase Phase => _phase;
+
+    internal IStateStore Store => store;
+
+    /// <summary>Loads the state from storage and creates the replica. The server starts listening after this.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var recovered = await store.LoadAsync(ct).ConfigureAwait(false);
+        var incarnation = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), 1);
+        var seed = _options.Seed != 0 ? _options.Seed : Random.Shared.Next();
+        var node = new ReplicaNode(Id, Address, incarnation, replicationOptions.Value, time, new Random(seed), recovered,
+            _options.Peers.Select(NodeAddress.Normalize));
+        lock (Sync)
+        {
+            _node = node;
+            Index.AddAll(node.State);
+            UpdatePhase();
+        }
+        metrics.Observe(this);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Log.Loaded(logger, Id.Value, node.State.Count, recovered is null, incarnation, elapsed.TotalMilliseconds, _phase);
+    }
+
+    /// <summary>One gossip round.</summary>
+    public Effects Tick()
+    {
+        lock (Sync)
+        {
+            var effects = Node.Tick();
+            UpdatePhase();
+            return effects;
+        }
+    }
+
+    /// <summary>Takes in one gossip message; the caller sends the replies and queues the persist delta.</summary>
+    public Effects Receive(GossipMessage message)
+    {
+        var started = Stopwatch.GetTimestamp();
+        Effects effects;
+        lock (Sync)
+        {
+            effects = Node.Receive(message);
+            Index.AddNew(Node.State, effects.Persist);
+            UpdatePhase();
+        }
+        metrics.Merged(Stopwatch.GetElapsedTime(started));
+        return effects;
+    }
+
+    /// <summary>Begins a graceful leave once no own batch is between disk and memory, so the leave covers every
+    /// acknowledged view. Views are refused from here on.</summary>
+    public async Task BeginLeaveAsync(CancellationToken ct)
+    {
+        await CommitGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            lock (Sync)
+            {
+                Node.BeginLeave();
+                UpdatePhase();
+            }
+        }
+        finally
+        {
+            CommitGate.Release();
+        }
+        Log.Leaving(logger, Id.Value);
+    }
+
+    public bool LeaveComplete()
+    {
+        lock (Sync)
+        {
+            return Node.LeaveComplete;
+        }
+    }
+
+    public ReplicaStats Stats()
+    {
+        lock (Sync)
+        {
+            return Node.Stats.Copy();
+        }
+    }
+
+    public int VideoCount()
+    {
+        lock (Sync)
+        {
+            return Node.State.Count;
+        }
+    }
+
+    public IReadOnlyList<MemberView> Members()
+    {
+        lock (Sync)
+        {
+            return Node.Members();
+        }
+    }
+
+    public Dictionary<string, int> MembersByStatus()
+    {
+        var counts = Enum.GetValues<MemberStatus>().ToDictionary(s => ApiText.Status(s), _ => 0);
+        foreach (var member in Members())
+        {
+            counts[ApiText.Status(member.Status)]++;
+        }
+        return counts;
+    }
+
+    /// <summary>Counts rows appended to the log since the last snapshot; a snapshot is due once the log holds
+    /// about as many rows as the state (so snapshots cost O(1) amortized per append).</summary>
+    internal void NoteAppended(int rows) => Interlocked.Add(ref _logRowsSinceSnapshot, rows);
+
+    internal bool SnapshotDue(int stateCount) => Interlocked.Read(ref _logRowsSinceSnapshot) >= Math.Max(stateCount, 10_000);
+
+    internal void NoteSnapshot(long rowsCovered) => Interlocked.Add(ref _logRowsSinceSnapshot, -rowsCovered);
+
+    internal long LogRowsSinceSnapshot => Interlocked.Read(ref _logRowsSinceSnapshot);
+
+    /// <summary>Call under <see cref="Sync"/> after any step.</summary>
+    void UpdatePhase() => _phase = Node.IsLeaving ? NodePhase.Leaving : Node.IsReady ? NodePhase.Ready : NodePhase.Recovering;
+
+    static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} loaded {Videos} videos (empty disk: {Empty}) as incarnation {Incarnation} in {Milliseconds} ms; phase {Phase}")]
+        public static partial void Loaded(ILogger logger, string nodeId, int videos, bool empty, long incarnation, double milliseconds, NodePhase phase);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} is leaving: views are refused; it exits once a live peer has acknowledged all its state")]
+        public static partial void Leaving(ILogger logger, string nodeId);
+    }
+}
