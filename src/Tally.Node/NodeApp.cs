@@ -32,7 +32,7 @@ public static class NodeApp
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning)
-            .AddFilter("Polly", LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+            .AddFilter("Polly", LogLevel.Error).AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None).AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.AddServiceDefaults(NodeMetrics.MeterName);
         builder.Services.AddTallyNode();
         return builder;
