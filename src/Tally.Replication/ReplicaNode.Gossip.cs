@@ -97,7 +97,11 @@ public sealed partial class ReplicaNode
         };
         message = WithOwedRepair(peer, message);
         var since = peer?.SentAck ?? 0;
-        if (_state.TryGetDeltaSince(since, _options.DeltaVideosMax, out var delta))
+        if (_state.Version == since)
+        {
+            message = message with { HasDelta = true, DeltaBase = since, DeltaUpTo = since };
+        }
+        else if (_state.TryGetDeltaSince(since, _options.DeltaVideosMax, out var delta))
         {
             Stats.DeltaVideosOut += delta.Count;
             message = message with
