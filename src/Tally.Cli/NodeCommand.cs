@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Tally.Node;
+using Tally.Storage;
 
 namespace Tally.Cli;
 
@@ -110,7 +111,7 @@ static partial class NodeCommand
         try
         {
             var builder = NodeApp.CreateBuilder(configuration);
-            NodeStorage.Add(builder);
+            builder.Services.AddFileStorage();
             await using var app = NodeApp.Build(builder);
             using var stop = ct.Register(app.Lifetime.StopApplication);
             await app.RunAsync().ConfigureAwait(false);
@@ -126,6 +127,11 @@ static partial class NodeCommand
         {
             await Console.Error.WriteLineAsync($"tally node: invalid configuration: {e.Message}").ConfigureAwait(false);
             return 2;
+        }
+        catch (DataDirectoryLockedException e)
+        {
+            await Console.Error.WriteLineAsync($"tally node: {e.Message}").ConfigureAwait(false);
+            return 1;
         }
         catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {

@@ -33,12 +33,13 @@ public static class NodeApp
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning)
             .AddFilter("Polly", LogLevel.Error).AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None).AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-        builder.AddServiceDefaults(NodeMetrics.MeterName);
+        builder.AddServiceDefaults(NodeMetrics.MeterName, Storage.FileStateStore.MeterName);
         builder.Services.AddTallyNode();
         return builder;
     }
 
-    /// <summary>Everything a node needs except its <see cref="IStateStore"/>.</summary>
+    /// <summary>Everything a node needs except its <see cref="IStateStore"/> (<see cref="FileStorage.AddFileStorage"/>, or
+    /// another store in tests).</summary>
     public static IServiceCollection AddTallyNode(this IServiceCollection services)
     {
         services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -50,6 +51,7 @@ public static class NodeApp
             kestrel.Limits.MaxRequestBodySize = Math.Max(node.Value.GossipBodyBytesMax, node.Value.BatchBodyBytesMax);
         });
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IIncarnationSource, ClockIncarnation>();
 
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<ReplicaHost>();

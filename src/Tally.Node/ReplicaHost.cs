@@ -15,6 +15,7 @@ public sealed partial class ReplicaHost(
     IOptions<NodeOptions> nodeOptions,
     IOptions<ReplicationOptions> replicationOptions,
     IStateStore store,
+    IIncarnationSource incarnations,
     TimeProvider time,
     NodeMetrics metrics,
     ILogger<ReplicaHost> logger)
@@ -47,7 +48,7 @@ public sealed partial class ReplicaHost(
     {
         var started = Stopwatch.GetTimestamp();
         var recovered = await store.LoadAsync(ct).ConfigureAwait(false);
-        var incarnation = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), 1);
+        var incarnation = incarnations.Next();
         var seed = _options.Seed != 0 ? _options.Seed : Random.Shared.Next();
         var node = new ReplicaNode(Id, Address, incarnation, replicationOptions.Value, time, new Random(seed), recovered,
             _options.Peers.Select(NodeAddress.Normalize));
@@ -154,7 +155,9 @@ public sealed partial class ReplicaHost(
     /// about as many rows as the state (so snapshots cost O(1) amortized per append).</summary>
     internal void NoteAppended(int rows) => Interlocked.Add(ref _logRowsSinceSnapshot, rows);
 
-    internal bool SnapshotDue(int stateCount) => Interlocked.Read(ref _logRowsSinceSnapshot) >= Math.Max(stateCount, 10_000);
+    internal bool SnapshotDue(int stateCount) => store is Storage.FileStateStore file
+        ? file.NeedsSnapshot
+        : Interlocked.Read(ref _logRowsSinceSnapshot) >= Math.Max(stateCount, 10_000);
 
     internal void NoteSnapshot(long rowsCovered) => Interlocked.Add(ref _logRowsSinceSnapshot, -rowsCovered);
 
