@@ -15,6 +15,9 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
 
     public bool Fail { get; set; }
 
+    /// <summary>How long an append takes, like an fsync, so that concurrent requests pile up behind it.</summary>
+    public TimeSpan AppendDelay { get; set; }
+
     public CounterMap Disk
     {
         get
@@ -34,8 +37,12 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
         }
     }
 
-    public ValueTask AppendAsync(CounterMap delta, CancellationToken ct)
+    public async ValueTask AppendAsync(CounterMap delta, CancellationToken ct)
     {
+        if (AppendDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(AppendDelay, ct);
+        }
         lock (_lock)
         {
             if (Fail)
@@ -46,7 +53,6 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
             _empty = false;
             Appends++;
         }
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask SnapshotAsync(CounterMap state, CancellationToken ct)
