@@ -36,9 +36,11 @@ public static class ServiceDefaultsExtensions
         app.MapPrometheusScrapingEndpoint("/metrics");
         var health = app.MapGroup("").WithTags("Health");
         health.MapGet("/health", (HealthCheckService checks, CancellationToken ct) => ReportAsync(checks, null, ct))
-            .WithName("Health").WithSummary("Ready: every health check passes (the node has loaded its state and, if it started empty, recovered it from peers).");
+            .WithName("Health").WithSummary("Ready: every health check passes (the node has loaded its state and, if it started empty, recovered it from peers).")
+            .Produces<HealthReportBody>(StatusCodes.Status503ServiceUnavailable);
         health.MapGet("/alive", (HealthCheckService checks, CancellationToken ct) => ReportAsync(checks, c => c.Tags.Contains(LiveTag), ct))
-            .WithName("Alive").WithSummary("Live: the process is up and serving HTTP.");
+            .WithName("Alive").WithSummary("Live: the process is up and serving HTTP.")
+            .Produces<HealthReportBody>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -37,7 +37,8 @@ public sealed class BadInputTests
         { "batch too many", "/views", "{\"views\": [" + string.Join(',', Enumerable.Repeat("""{"videoId":"v"}""", 101)) + "]}", 400, "at most 100" },
         { "batch too large", "/views", "{\"views\": [" + string.Join(',', Enumerable.Repeat("""{"videoId":"v","amount":1}""", 3000)) + "]}", 413, "limit" },
         { "oversized body", "/videos/v1/views", "{\"amount\": 1" + new string(' ', 5000) + "}", 413, "4,096" },
-        { "unknown route", "/nowhere", "", 404, "" },
+        { "unknown route", "/nowhere", "", 404, "No route matches POST /nowhere" },
+        { "wrong method", "/cluster", "", 405, "allowed: GET" },
     };
 
     [Theory]
@@ -67,7 +68,7 @@ public sealed class BadInputTests
         await using var node = await InProcessNode.StartAsync();
         using var response = await node.Client.PostAsync("/videos/v1/views", new StringContent("amount=3", Encoding.UTF8, "text/plain"), Ct);
 
-        await response.AssertProblemAsync(415);
+        Assert.Contains("application/json", await response.AssertProblemAsync(415));
         Assert.Equal(0, (await node.Client.GetJsonAsync("/videos")).GetProperty("known").GetInt32());
     }
 
