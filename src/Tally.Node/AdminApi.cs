@@ -22,7 +22,7 @@ public static class AdminApi
 
     internal static async Task<Accepted<LeaveResponse>> LeaveAsync(ReplicaHost host, CancellationToken ct)
     {
-        await host.BeginLeaveAsync(ct);
+        await host.BeginLeaveAsync(ct).ConfigureAwait(false);
         return TypedResults.Accepted("/cluster", new LeaveResponse(host.Id.Value, ApiText.Phase(host.Phase)));
     }
 
@@ -32,7 +32,7 @@ public static class AdminApi
     internal static async Task<Results<Ok<FaultsResponse>, ValidationProblem, ProblemHttpResult>> SetFaultsAsync(
         HttpContext context, ReplicaHost host, FaultSet faults, IOptions<NodeOptions> options, CancellationToken ct)
     {
-        var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.FaultsBody, options.Value.SmallBodyBytesMax, ct);
+        var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.FaultsBody, options.Value.SmallBodyBytesMax, ct).ConfigureAwait(false);
         if (body.Problem is { } problem)
         {
             return problem;

@@ -34,7 +34,8 @@ public sealed record BatchEntry([property: JsonRequired] string? VideoId, long A
 public sealed record BatchResponse(string NodeId, ulong Views, IReadOnlyList<VideoSummary> Results);
 
 /// <summary>This node's view of the cluster and hints for judging convergence.</summary>
-/// <param name="Digest">Hex root of this node's state digest: nodes with equal digests hold equal states.</param>
+/// <param name="Digest">Hex root of this node's state digest at <paramref name="DigestVersion"/>: nodes with equal
+/// digests hold equal states. While the state changes it is computed at most once per gossip interval.</param>
 /// <param name="Version">Version of this node's state: it grows with every change.</param>
 public sealed record ClusterResponse(
     string NodeId,
@@ -43,6 +44,7 @@ public sealed record ClusterResponse(
     string Phase,
     long Round,
     string Digest,
+    long DigestVersion,
     long Version,
     int Videos,
     IReadOnlyList<MemberResponse> Members,

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Tally.Replication;
 
 namespace Tally.Node;
@@ -16,25 +15,24 @@ public static class ClusterApi
         return group;
     }
 
-    internal static Ok<ClusterResponse> GetCluster(ReplicaHost host, FaultSet faults, IOptions<ReplicationOptions> options)
+    internal static Ok<ClusterResponse> GetCluster(ReplicaHost host, FaultSet faults)
     {
         IReadOnlyList<MemberView> members;
-        ulong digest;
         long version, round, incarnation;
         int videos;
         lock (host.Sync)
         {
             var node = host.Node;
             members = node.Members();
-            digest = node.State.Digest(options.Value.DigestBuckets).Root;
             version = node.State.Version;
             videos = node.State.Count;
             round = node.Round;
             incarnation = node.Incarnation;
         }
+        var (digest, digestVersion) = host.Digest();
         var list = members.Select(m => new MemberResponse(m.Id.Value, m.Address, ApiText.Status(m.Status), m.IsSelf,
             m.Incarnation, m.Heartbeat, m.LastHeard, m.LastExchange, m.AckedVersion, m.HeldVersion, m.Synced)).ToList();
         return TypedResults.Ok(new ClusterResponse(host.Id.Value, host.Address, incarnation, ApiText.Phase(host.Phase), round,
-            digest.ToString("x16", CultureInfo.InvariantCulture), version, videos, list, faults.Peers));
+            digest.ToString("x16", CultureInfo.InvariantCulture), digestVersion, version, videos, list, faults.Peers));
     }
 }

@@ -27,7 +27,7 @@ public static class InternalApi
         HttpContext context, ReplicaHost host, GossipSender sender, PersistQueue persist, FaultSet faults,
         NodeMetrics metrics, IOptions<NodeOptions> options, CancellationToken ct)
     {
-        var bytes = await RequestBody.ReadBytesAsync(context.Request, options.Value.GossipBodyBytesMax, ct);
+        var bytes = await RequestBody.ReadBytesAsync(context.Request, options.Value.GossipBodyBytesMax, ct).ConfigureAwait(false);
         if (bytes is null)
         {
             return Problems.TooLarge(options.Value.GossipBodyBytesMax);
@@ -59,7 +59,7 @@ public static class InternalApi
         sender.Send(effects.Messages);
         if (effects.Persist is { } delta)
         {
-            await persist.EnqueueAsync(delta, ct);
+            await persist.EnqueueAsync(delta, ct).ConfigureAwait(false);
         }
         return TypedResults.NoContent();
     }

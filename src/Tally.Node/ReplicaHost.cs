@@ -24,6 +24,8 @@ public sealed partial class ReplicaHost(
     ReplicaNode? _node;
     volatile NodePhase _phase = NodePhase.Loading;
     long _logRowsSinceSnapshot;
+    (ulong Root, long Version)? _digest;
+    long _digestAt;
 
     internal Lock Sync { get; } = new();
 
@@ -130,6 +132,24 @@ public sealed partial class ReplicaHost(
         lock (Sync)
         {
             return Node.State.Count;
+        }
+    }
+
+    /// <summary>The root of the state's digest and the version it was computed at. Computing it costs a pass over every
+    /// video under the lock, so while the state keeps changing it is recomputed at most once per gossip interval.</summary>
+    public (ulong Root, long Version) Digest()
+    {
+        var now = time.GetTimestamp();
+        lock (Sync)
+        {
+            var state = Node.State;
+            if (_digest is not { } cached || cached.Version != state.Version &&
+                time.GetElapsedTime(_digestAt, now) >= replicationOptions.Value.GossipInterval)
+            {
+                _digest = (state.Digest(replicationOptions.Value.DigestBuckets).Root, state.Version);
+                _digestAt = now;
+            }
+            return _digest.Value;
         }
     }
 

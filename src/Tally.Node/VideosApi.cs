@@ -37,7 +37,7 @@ public static class VideosApi
         {
             return Problems.InvalidVideo(videoId);
         }
-        var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.AmountBody, options.Value.SmallBodyBytesMax, ct);
+        var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.AmountBody, options.Value.SmallBodyBytesMax, ct).ConfigureAwait(false);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -65,7 +65,7 @@ public static class VideosApi
         {
             pending = recorder.Submit(PendingView.Add(video, (ulong)amount));
         }
-        await pending.Completion;
+        await pending.Completion.ConfigureAwait(false);
         return pending.Status == ViewStatus.Ok
             ? TypedResults.Ok(new ViewResponse(video.Value, host.Id.Value, pending.Total, pending.Count))
             : Problems.For(pending, context);
@@ -78,7 +78,7 @@ public static class VideosApi
         {
             return Problems.InvalidVideo(videoId);
         }
-        var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.TotalBody, options.Value.SmallBodyBytesMax, ct);
+        var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.TotalBody, options.Value.SmallBodyBytesMax, ct).ConfigureAwait(false);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -88,7 +88,7 @@ public static class VideosApi
             return Problems.Invalid("total", "The body must be {\"total\": n} with n a whole number from 0 to 18446744073709551615.");
         }
         var pending = recorder.Submit(PendingView.Raise(video, total.Total));
-        await pending.Completion;
+        await pending.Completion.ConfigureAwait(false);
         return pending.Status == ViewStatus.Ok
             ? TypedResults.Ok(new ViewResponse(video.Value, host.Id.Value, pending.Total, pending.Count))
             : Problems.For(pending, context);

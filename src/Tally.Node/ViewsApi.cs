@@ -25,7 +25,7 @@ public static class ViewsApi
         HttpContext context, ViewRecorder recorder, IdempotencyCache idempotency, ReplicaHost host,
         IOptions<NodeOptions> options, CancellationToken ct)
     {
-        var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.BatchBody, options.Value.BatchBodyBytesMax, ct);
+        var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.BatchBody, options.Value.BatchBodyBytesMax, ct).ConfigureAwait(false);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -61,7 +61,7 @@ public static class ViewsApi
         {
             pending = recorder.Submit(PendingView.Batch(items));
         }
-        await pending.Completion;
+        await pending.Completion.ConfigureAwait(false);
         if (pending.Status != ViewStatus.Ok)
         {
             return Problems.For(pending, context);
