@@ -7,9 +7,9 @@ namespace Tally.Node;
 /// <summary>Appends what gossip merged (<c>Effects.Persist</c>) to storage, folding whatever queued up meanwhile
 /// into one append, and takes snapshots. The core does not need these appends before it sends: a node that restarts
 /// without them gets a new incarnation and its peers send them again.</summary>
-/// <remarks>Snapshots run here, between appends, and under <see cref="ReplicaHost.CommitGate"/>, so the state they
-/// copy holds every delta appended before them: gossip deltas are merged before they are queued, and own batches
-/// cannot be between disk and memory while the gate is held.</remarks>
+/// <remarks>Snapshots run here, between appends of merged deltas, so the state they copy holds every merged delta
+/// appended before them (gossip deltas are merged before they are queued). Own batches: see
+/// <see cref="SnapshotAsync"/>.</remarks>
 public sealed partial class PersistQueue : BackgroundService
 {
     readonly ReplicaHost _host;
@@ -111,9 +111,17 @@ public sealed partial class PersistQueue : BackgroundService
         }
     }
 
+    /// <summary>Writes a snapshot of the state. <see cref="Storage.FileStateStore"/> folds into it whatever was appended
+    /// before the call but is not in the state yet (an own batch between disk and memory), so views go on meanwhile;
+    /// any other store gets the literal contract of <see cref="Replication.IStateStore.SnapshotAsync"/>: the commit
+    /// gate is held, so no own batch is appended but unapplied while it runs.</summary>
     async Task SnapshotAsync(CancellationToken ct)
     {
-        await _host.CommitGate.WaitAsync(ct).ConfigureAwait(false);
+        var exclusive = _host.Store is not Storage.FileStateStore;
+        if (exclusive)
+        {
+            await _host.CommitGate.WaitAsync(ct).ConfigureAwait(false);
+        }
         try
         {
             CounterMap state;
@@ -133,7 +141,10 @@ public sealed partial class PersistQueue : BackgroundService
         }
         finally
         {
-            _host.CommitGate.Release();
+            if (exclusive)
+            {
+                _host.CommitGate.Release();
+            }
         }
     }
 
