@@ -38,6 +38,7 @@ public sealed class ClusterTests
     public async Task Cluster_KillNineUnderLoadAndRestart_LosesNoAcknowledgedView()
     {
         await using var cluster = new TestCluster();
+        cluster.Environment["TALLY_Storage__SnapshotLogBytesMax"] = "2048"; // snapshots while views are committed
         await cluster.StartAsync(3);
         var victim = cluster["n2"];
         var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed: 2);
@@ -60,6 +61,31 @@ public sealed class ClusterTests
             var total = (await cluster.GetAsync(victim, $"/videos/{video}")).GetProperty("total").GetUInt64();
             Assert.True(total >= ackedByVictim[video], $"the restarted node must keep every view it acknowledged before kill -9 ({video}: {total} < {ackedByVictim[video]})");
             Assert.InRange(counts[video], load.Acked(video), load.Acked(video) + load.Unknown(video));
+        }
+    }
+
+    [Fact]
+    public async Task Node_StoppedWithSigtermAndRestarted_KeepsItsStateFromTheSnapshot()
+    {
+        await using var cluster = new TestCluster();
+        await cluster.StartAsync(1);
+        var node = cluster["n1"];
+        var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed: 8);
+        load.Start(workers: 4);
+        await Task.Delay(TimeSpan.FromSeconds(0.5), Ct);
+        await load.StopAsync();
+
+        node.Terminate();
+        Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(10)), $"SIGTERM stops the node:\n{node.Output}");
+        Assert.True(node.ExitCode == 0, $"a stop on SIGTERM is clean (exit code {node.ExitCode}):\n{node.Output}");
+        Assert.NotEmpty(Directory.GetFiles(node.DataDirectory, "snapshot-*"));
+        node.Start();
+        await node.WaitForHealthAsync(cluster.Client, HttpStatusCode.OK, TestCluster.StartTimeout);
+
+        foreach (var video in Videos)
+        {
+            var body = await cluster.GetAsync(node, $"/videos/{video}");
+            Assert.True(body.GetProperty("total").GetUInt64() == load.Acked(video), $"{video}: a restart keeps every acknowledged view");
         }
     }
 

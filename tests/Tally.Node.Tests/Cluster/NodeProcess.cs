@@ -124,6 +124,16 @@ sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM (what Ctrl+C or <c>docker stop</c> sends): the node finishes its commits, writes a snapshot and exits.</summary>
+    public void Terminate()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            using var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit(10_000);
+        }
+    }
+
     /// <summary>Waits for the process to exit on its own; false on timeout.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {

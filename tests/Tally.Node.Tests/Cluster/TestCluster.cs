@@ -27,6 +27,9 @@ sealed class TestCluster : IAsyncDisposable
 
     public List<NodeProcess> Nodes { get; } = [];
 
+    /// <summary>Environment given to every node started from now on.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public NodeProcess this[string id] => Nodes.Single(n => n.Id == id);
 
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -35,6 +38,13 @@ sealed class TestCluster : IAsyncDisposable
     public async Task StartAsync(int count, string durability = "fsync")
     {
         var nodes = Enumerable.Range(1, count).Select(i => new NodeProcess($"n{i}", _root, [], Interval, durability)).ToList();
+        foreach (var node in nodes)
+        {
+            foreach (var (key, value) in Environment)
+            {
+                node.Environment[key] = value;
+            }
+        }
         foreach (var node in nodes)
         {
             node.Peers.AddRange(nodes.Where(n => n != node).Select(n => n.Url));
@@ -79,6 +89,10 @@ sealed class TestCluster : IAsyncDisposable
     public NodeProcess Add(string id, params NodeProcess[] peers)
     {
         var node = new NodeProcess(id, _root, [.. peers.Select(p => p.Url)], Interval);
+        foreach (var (key, value) in Environment)
+        {
+            node.Environment[key] = value;
+        }
         Nodes.Add(node);
         node.Start();
         return node;
