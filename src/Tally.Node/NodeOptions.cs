@@ -75,6 +75,11 @@ public sealed class NodeOptions
     [Range(1, 1_000_000)]
     public int CommitViewsMax { get; set; } = 8192;
 
+    /// <summary>Own-view commits in flight at once: while one waits for its fsync the next is already queued at the
+    /// store, so the disk never waits for the node. 1 makes commits strictly one after another.</summary>
+    [Range(1, 64)]
+    public int CommitsInFlightMax { get; set; } = 2;
+
     /// <summary>Merged peer deltas waiting to be appended to storage; gossip from peers waits when it is full.</summary>
     [Range(1, 1_000_000)]
     public int PersistQueueMax { get; set; } = 1024;

@@ -113,15 +113,11 @@ public sealed partial class PersistQueue : BackgroundService
 
     /// <summary>Writes a snapshot of the state. <see cref="Storage.FileStateStore"/> folds into it whatever was appended
     /// before the call but is not in the state yet (an own batch between disk and memory), so views go on meanwhile;
-    /// any other store gets the literal contract of <see cref="Replication.IStateStore.SnapshotAsync"/>: the commit
-    /// gate is held, so no own batch is appended but unapplied while it runs.</summary>
+    /// any other store gets the literal contract of <see cref="Replication.IStateStore.SnapshotAsync"/>: every commit
+    /// slot is held, so no own batch is appended but unapplied while it runs.</summary>
     async Task SnapshotAsync(CancellationToken ct)
     {
-        var exclusive = _host.Store is not Storage.FileStateStore;
-        if (exclusive)
-        {
-            await _host.CommitGate.WaitAsync(ct).ConfigureAwait(false);
-        }
+        var exclusive = _host.Store is Storage.FileStateStore ? null : await _host.Commits.ExclusiveAsync(ct).ConfigureAwait(false);
         try
         {
             CounterMap state;
@@ -141,9 +137,9 @@ public sealed partial class PersistQueue : BackgroundService
         }
         finally
         {
-            if (exclusive)
+            if (exclusive is not null)
             {
-                _host.CommitGate.Release();
+                await exclusive.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

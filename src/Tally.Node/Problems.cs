@@ -47,7 +47,7 @@ static class Problems
             "The node is leaving the cluster and takes no more views; send them to another node."),
         ViewStatus.Busy => Unavailable(context, "Busy", "Too many views are waiting for the disk; retry shortly."),
         ViewStatus.ShuttingDown => Unavailable(context, "Shutting down", "The node is stopping; send views to another node."),
-        ViewStatus.StorageFailed => TypedResults.Problem($"The views could not be stored and were not counted: {view.Detail}",
+        ViewStatus.StorageFailed => TypedResults.Problem($"The views could not be made durable and are not acknowledged: {view.Detail}",
             statusCode: StatusCodes.Status500InternalServerError, title: "Storage failure"),
         ViewStatus.Regression => TypedResults.Problem($"{view.Detail} A node's total only grows.",
             statusCode: StatusCodes.Status409Conflict, title: "Total is lower than the current one"),

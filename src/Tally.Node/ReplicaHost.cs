@@ -8,9 +8,9 @@ namespace Tally.Node;
 /// <summary>Owns the node's <see cref="ReplicaNode"/>, a synchronous state machine that is not thread-safe: every
 /// call into it happens under <see cref="Sync"/>. Own views enter through <see cref="ViewRecorder"/> (prepare under
 /// the lock, append to storage, apply under the lock); gossip enters through <see cref="Receive"/>.</summary>
-/// <remarks><see cref="CommitGate"/> is held from preparing an own batch until it is applied, so nothing else can
-/// observe a batch that is on disk but not in memory: a snapshot taken under the gate contains every appended own
-/// view, and a leave begun under the gate covers every acknowledged view.</remarks>
+/// <remarks>Each own commit holds one of <see cref="Commits"/> from preparing its batch until it is applied; taking
+/// them all (<see cref="CommitSlots.ExclusiveAsync"/>) waits until no batch is between disk and memory, so a leave
+/// begun that way covers every acknowledged view.</remarks>
 public sealed partial class ReplicaHost(
     IOptions<NodeOptions> nodeOptions,
     IOptions<ReplicationOptions> replicationOptions,
@@ -18,7 +18,7 @@ public sealed partial class ReplicaHost(
     IIncarnationSource incarnations,
     TimeProvider time,
     NodeMetrics metrics,
-    ILogger<ReplicaHost> logger)
+    ILogger<ReplicaHost> logger) : IDisposable
 {
     readonly NodeOptions _options = nodeOptions.Value;
     ReplicaNode? _node;
@@ -29,7 +29,14 @@ public sealed partial class ReplicaHost(
 
     internal Lock Sync { get; } = new();
 
-    internal SemaphoreSlim CommitGate { get; } = new(1, 1);
+    internal CommitSlots Commits { get; } = new(nodeOptions.Value.CommitsInFlightMax);
+
+    /// <summary>Own entries of the batches prepared but not yet applied (absolute values), so the next batch builds on
+    /// them while they are on their way to disk. Only under <see cref="Sync"/>; emptied when no commit is in flight.</summary>
+    internal CounterMap PendingOwn { get; set; } = new();
+
+    /// <summary>Commits prepared and not yet applied or failed. Only under <see cref="Sync"/>.</summary>
+    internal int CommitsInFlight { get; set; }
 
     internal VideoIndex Index { get; } = new();
 
@@ -95,18 +102,13 @@ public sealed partial class ReplicaHost(
     /// acknowledged view. Views are refused from here on.</summary>
     public async Task BeginLeaveAsync(CancellationToken ct)
     {
-        await CommitGate.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await using (await Commits.ExclusiveAsync(ct).ConfigureAwait(false))
         {
             lock (Sync)
             {
                 Node.BeginLeave();
                 UpdatePhase();
             }
-        }
-        finally
-        {
-            CommitGate.Release();
         }
         Log.Leaving(logger, Id.Value);
     }
@@ -182,6 +184,8 @@ public sealed partial class ReplicaHost(
     internal void NoteSnapshot(long rowsCovered) => Interlocked.Add(ref _logRowsSinceSnapshot, -rowsCovered);
 
     internal long LogRowsSinceSnapshot => Interlocked.Read(ref _logRowsSinceSnapshot);
+
+    public void Dispose() => Commits.Dispose();
 
     /// <summary>Call under <see cref="Sync"/> after any step.</summary>
     void UpdatePhase() => _phase = Node.IsLeaving ? NodePhase.Leaving : Node.IsReady ? NodePhase.Ready : NodePhase.Recovering;

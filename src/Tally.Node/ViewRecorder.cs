@@ -2,13 +2,18 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Tally.Crdt;
+using Tally.Replication;
 
 namespace Tally.Node;
 
-/// <summary>Records own views with group commit: requests queue up while the previous commit is on its way to disk;
+/// <summary>Records own views with group commit: requests queue up while earlier commits are on their way to disk;
 /// then one loop takes every waiting request, prepares them into one batch under the replica lock
 /// (<c>PrepareView</c>/<c>PrepareRaise</c>), appends the batch to storage once (one fsync for all), applies it under
 /// the lock and completes each request with its total and count. A view is acknowledged only after it is durable.</summary>
+/// <remarks>Up to <see cref="NodeOptions.CommitsInFlightMax"/> commits run at once, so the store always has the next
+/// batch queued when an fsync ends. A batch builds on the entries of the batches still in flight
+/// (<see cref="ReplicaHost.PendingOwn"/>): entries are absolute, so two batches never write the same entry for
+/// different views, and whichever lands last on disk holds every view before it.</remarks>
 public sealed partial class ViewRecorder : BackgroundService
 {
     readonly ReplicaHost _host;
@@ -53,18 +58,18 @@ public sealed partial class ViewRecorder : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var requests = new List<PendingView>(_commitMax);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                requests.Clear();
+                await _host.Commits.EnterAsync(stoppingToken).ConfigureAwait(false);
+                var requests = new List<PendingView>(Math.Min(_queue.Reader.Count, _commitMax));
                 while (requests.Count < _commitMax && _queue.Reader.TryRead(out var request))
                 {
                     requests.Add(request);
                 }
                 // A commit, once begun, finishes: its requests must learn whether they are durable.
-                await CommitAsync(requests).ConfigureAwait(false);
+                _ = CommitAsync(Prepare(requests), requests);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -73,19 +78,21 @@ public sealed partial class ViewRecorder : BackgroundService
         finally
         {
             _queue.Writer.TryComplete();
-            while (_queue.Reader.TryRead(out var request))
+            await using (await _host.Commits.ExclusiveAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                request.Fail(ViewStatus.ShuttingDown).Complete();
+                while (_queue.Reader.TryRead(out var request))
+                {
+                    request.Fail(ViewStatus.ShuttingDown).Complete();
+                }
             }
         }
     }
 
-    async Task CommitAsync(List<PendingView> requests)
+    /// <summary>Appends <paramref name="batch"/>, applies it and completes the requests; releases the commit slot.</summary>
+    async Task CommitAsync(CounterMap batch, List<PendingView> requests)
     {
-        await _host.CommitGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            var batch = Prepare(requests);
             if (batch.Count > 0)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -97,8 +104,12 @@ public sealed partial class ViewRecorder : BackgroundService
         }
         catch (Exception e)
         {
-            // Storage failed (disk full, I/O error): nothing of this batch was applied or acknowledged.
+            // Storage failed (disk full, I/O error): nothing of this batch is applied or acknowledged.
             Log.CommitFailed(_logger, e, requests.Count);
+            lock (_host.Sync)
+            {
+                EndCommit();
+            }
             foreach (var request in requests.Where(r => r.Status == ViewStatus.Pending))
             {
                 request.Fail(ViewStatus.StorageFailed, e.Message);
@@ -106,7 +117,7 @@ public sealed partial class ViewRecorder : BackgroundService
         }
         finally
         {
-            _host.CommitGate.Release();
+            _host.Commits.Exit();
             ulong added = 0;
             foreach (var request in requests)
             {
@@ -120,6 +131,15 @@ public sealed partial class ViewRecorder : BackgroundService
         }
     }
 
+    /// <summary>Under the lock: one commit fewer in flight; with none left, the pending entries are all applied.</summary>
+    void EndCommit()
+    {
+        if (--_host.CommitsInFlight == 0)
+        {
+            _host.PendingOwn = new CounterMap();
+        }
+    }
+
     /// <summary>Prepares every request into one batch of absolute own entries. A request the replica refuses is
     /// failed and leaves the batch as if it had never been tried.</summary>
     CounterMap Prepare(List<PendingView> requests)
@@ -128,6 +148,7 @@ public sealed partial class ViewRecorder : BackgroundService
         lock (_host.Sync)
         {
             var node = _host.Node;
+            var pending = _host.PendingOwn;
             foreach (var request in requests)
             {
                 if (request.Status != ViewStatus.Pending)
@@ -141,14 +162,14 @@ public sealed partial class ViewRecorder : BackgroundService
                 }
                 try
                 {
-                    PrepareOne(node, batch, request);
+                    PrepareOne(node, pending, batch, request);
                 }
                 catch (CounterOverflowException e)
                 {
                     request.Fail(ViewStatus.Overflow, e.Message);
                     if (request.Kind == ViewKind.Batch)
                     {
-                        batch = Rebuild(node, requests, request); // its first items may be in the batch already
+                        batch = Rebuild(node, pending, requests, request); // its first items may be in the batch already
                     }
                 }
                 catch (CounterRegressionException e)
@@ -156,19 +177,34 @@ public sealed partial class ViewRecorder : BackgroundService
                     request.Fail(ViewStatus.Regression, e.Message);
                 }
             }
+            pending.Merge(batch);
+            _host.CommitsInFlight++;
         }
         return batch;
     }
 
-    static void PrepareOne(Replication.ReplicaNode node, CounterMap batch, PendingView request)
+    /// <summary>Starts <paramref name="video"/>'s own entry in <paramref name="batch"/> from the entry a batch still
+    /// in flight wrote, if that is above the applied one.</summary>
+    static void Chain(ReplicaNode node, CounterMap pending, CounterMap batch, VideoId video)
+    {
+        var inFlight = pending.EntryOf(video, node.Id);
+        if (inFlight > batch.EntryOf(video, node.Id) && inFlight > node.Total(video))
+        {
+            batch.RaiseTo(video, node.Id, inFlight);
+        }
+    }
+
+    static void PrepareOne(ReplicaNode node, CounterMap pending, CounterMap batch, PendingView request)
     {
         switch (request.Kind)
         {
             case ViewKind.Add:
+                Chain(node, pending, batch, request.Video);
                 request.Total = node.PrepareView(batch, request.Video, request.Amount);
                 request.Added = request.Amount;
                 break;
             case ViewKind.Raise:
+                Chain(node, pending, batch, request.Video);
                 var before = Math.Max(node.Total(request.Video), batch.EntryOf(request.Video, node.Id));
                 request.Total = node.PrepareRaise(batch, request.Video, request.Amount);
                 request.Added = request.Total - before;
@@ -178,6 +214,7 @@ public sealed partial class ViewRecorder : BackgroundService
                 ulong added = 0;
                 for (var i = 0; i < items.Length; i++)
                 {
+                    Chain(node, pending, batch, items[i].Video);
                     request.Totals![i] = node.PrepareView(batch, items[i].Video, items[i].Amount);
                     added += items[i].Amount;
                 }
@@ -190,7 +227,7 @@ public sealed partial class ViewRecorder : BackgroundService
 
     /// <summary>Prepares again every request before <paramref name="failed"/> that succeeded: the same inputs on the
     /// same state give the same batch, without the failed request's partial items.</summary>
-    static CounterMap Rebuild(Replication.ReplicaNode node, List<PendingView> requests, PendingView failed)
+    static CounterMap Rebuild(ReplicaNode node, CounterMap pending, List<PendingView> requests, PendingView failed)
     {
         var batch = new CounterMap();
         foreach (var request in requests)
@@ -201,7 +238,7 @@ public sealed partial class ViewRecorder : BackgroundService
             }
             if (request.Status == ViewStatus.Pending)
             {
-                PrepareOne(node, batch, request);
+                PrepareOne(node, pending, batch, request);
             }
         }
         return batch;
@@ -236,6 +273,7 @@ public sealed partial class ViewRecorder : BackgroundService
                     request.Count = node.Count(request.Video);
                 }
             }
+            EndCommit(); // last: a failure before it is ended by the caller
         }
     }
 

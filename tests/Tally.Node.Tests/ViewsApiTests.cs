@@ -45,6 +45,8 @@ public sealed class ViewsApiTests
         Assert.Equal(100UL, video.U64("total"));
         Assert.Equal(Enumerable.Range(1, 100).Select(i => (ulong)i), answers.Select(a => a.U64("total")).Order());
         Assert.True(node.Store.Appends - before <= 50, $"views waiting for the disk must share commits; {node.Store.Appends - before} appends for 100 views");
+        Assert.True(node.Store.Disk.EntryOf(Crdt.VideoId.Parse("hot"), Crdt.ReplicaId.Parse("n1")) == 100,
+            "commits in flight together must chain their entries, so the disk holds every view");
     }
 
     [Fact]
@@ -183,7 +185,7 @@ public sealed class ViewsApiTests
         var detail = await response.AssertProblemAsync(500);
         node.Store.Fail = false;
 
-        Assert.Contains("not counted", detail);
+        Assert.Contains("not acknowledged", detail);
         Assert.Equal(0UL, (await node.Client.GetJsonAsync("/videos/v1")).U64("count"));
     }
 
