@@ -128,7 +128,7 @@ static partial class NodeCommand
             await Console.Error.WriteLineAsync($"tally node: invalid configuration: {e.Message}").ConfigureAwait(false);
             return 2;
         }
-        catch (DataDirectoryLockedException e)
+        catch (Exception e) when (e is DataDirectoryLockedException or StorageCorruptException or InvalidDataException)
         {
             await Console.Error.WriteLineAsync($"tally node: {e.Message}").ConfigureAwait(false);
             return 1;

@@ -31,8 +31,15 @@ public static class NodeApp
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.Warning)
-            .AddFilter("Polly", LogLevel.Error).AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None).AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // Quiet by default: per-request, per-retry and per-health-check lines would drown the node's own log (and cost
+        // the hot path). A start failure is reported by `tally node` itself.
+        builder.Logging
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
+            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("System.Net.Http", LogLevel.Warning)
+            .AddFilter("Polly", LogLevel.Error);
         builder.AddServiceDefaults(NodeMetrics.MeterName, Storage.FileStateStore.MeterName);
         builder.Services.AddTallyNode();
         return builder;

@@ -173,8 +173,9 @@ public sealed partial class ReplicaHost(
         return counts;
     }
 
-    /// <summary>Counts rows appended to the log since the last snapshot; a snapshot is due once the log holds
-    /// about as many rows as the state (so snapshots cost O(1) amortized per append).</summary>
+    /// <summary>Counts rows appended since the last snapshot. <see cref="Storage.FileStateStore"/> says itself when a
+    /// snapshot is due (bytes of log); for another store one is due once the log holds about as many rows as the state
+    /// (so snapshots cost O(1) amortized per append).</summary>
     internal void NoteAppended(int rows) => Interlocked.Add(ref _logRowsSinceSnapshot, rows);
 
     internal bool SnapshotDue(int stateCount) => store is Storage.FileStateStore file
