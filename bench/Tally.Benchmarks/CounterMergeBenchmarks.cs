@@ -7,6 +7,7 @@ namespace Tally.Benchmarks;
 /// the replicas, so the result is a new counter on both sides. Akka <c>GCounter.Merge</c> against Tally's
 /// immutable <c>GCounter.Merge</c>.</summary>
 [MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [CategoriesColumn]
 [BenchmarkCategory("CounterMerge")]
 public class CounterMergeBenchmarks

@@ -10,6 +10,7 @@ namespace Tally.Benchmarks;
 /// with 5 replicas (finds the row by video id, then adds in place), and, for reference, Tally's immutable
 /// <c>GCounter.Increment</c>.</summary>
 [MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [CategoriesColumn]
 [BenchmarkCategory("Increment")]
 public class IncrementBenchmarks

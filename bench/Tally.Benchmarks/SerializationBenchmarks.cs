@@ -11,6 +11,7 @@ namespace Tally.Benchmarks;
 /// the same data as a plain <c>Dictionary&lt;string, Dictionary&lt;string, ulong&gt;&gt;</c>: no validation, no
 /// ordering, no limits, which the Tally codecs all do.</summary>
 [MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [CategoriesColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class SerializationBenchmarks
