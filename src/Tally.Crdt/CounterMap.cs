@@ -22,7 +22,6 @@ public sealed partial class CounterMap
 
     readonly List<ReplicaId> _replicas = [];
     readonly Dictionary<string, int> _replicaColumns = new(StringComparer.Ordinal);
-    readonly Dictionary<string, int> _slots;
     int _stride;
     int _count;
     string[] _keys;
@@ -38,7 +37,7 @@ public sealed partial class CounterMap
     public CounterMap(int capacity = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
-        _slots = new Dictionary<string, int>(capacity);
+        _index = NewIndex(capacity);
         _keys = new string[capacity];
         _entries = [];
         _stamps = new long[capacity];
@@ -68,7 +67,7 @@ public sealed partial class CounterMap
         }
     }
 
-    public bool Contains(VideoId video) => _slots.ContainsKey(video.Value);
+    public bool Contains(VideoId video) => video.Value is not null && FindSlot(video.Value) != None;
 
     /// <summary>Adds <paramref name="amount"/> views to the entry of <paramref name="replica"/> for
     /// <paramref name="video"/> and returns the new entry. Allocation-free for a known video and replica.</summary>
@@ -114,7 +113,7 @@ public sealed partial class CounterMap
     public ulong EntryOf(VideoId video, ReplicaId replica)
     {
         if (video.Value is null || replica.Value is null ||
-            !_slots.TryGetValue(video.Value, out var slot) ||
+            FindSlot(video.Value) is var slot && slot == None ||
             !_replicaColumns.TryGetValue(replica.Value, out var column))
         {
             return 0;
@@ -124,11 +123,11 @@ public sealed partial class CounterMap
 
     /// <summary>The count of <paramref name="video"/>: the sum of all replicas' entries, as known here.</summary>
     public ulong ValueOf(VideoId video) =>
-        video.Value is not null && _slots.TryGetValue(video.Value, out var slot) ? RowSum(Row(slot)) : 0;
+        video.Value is not null && FindSlot(video.Value) is var slot && slot != None ? RowSum(Row(slot)) : 0;
 
     /// <summary>A snapshot of one video's counter (empty for an unknown video).</summary>
     public GCounter Get(VideoId video) =>
-        video.Value is not null && _slots.TryGetValue(video.Value, out var slot) ? CounterAt(slot) : GCounter.Empty;
+        video.Value is not null && FindSlot(video.Value) is var slot && slot != None ? CounterAt(slot) : GCounter.Empty;
 
     /// <summary>A deep copy that shares nothing with this map; versions and change order are kept.</summary>
     public CounterMap Clone()
@@ -144,7 +143,11 @@ public sealed partial class CounterMap
     public void TrimExcess()
     {
         Resize(_count);
-        _slots.TrimExcess();
+        var size = NewIndex(_count).Length;
+        if (size < _index.Length)
+        {
+            RebuildIndex(size);
+        }
     }
 
     /// <summary>Grows the backing arrays once for <paramref name="videos"/> videos, so a bulk load does not double.</summary>
@@ -153,7 +156,11 @@ public sealed partial class CounterMap
         if (videos > _keys.Length)
         {
             Resize(videos);
-            _slots.EnsureCapacity(videos);
+            var size = NewIndex(videos).Length;
+            if (size > _index.Length)
+            {
+                RebuildIndex(size);
+            }
         }
     }
 
@@ -167,7 +174,8 @@ public sealed partial class CounterMap
         }
         for (var slot = 0; slot < _count; slot++)
         {
-            if (!other._slots.TryGetValue(_keys[slot], out var otherSlot) || !CounterAt(slot).Equals(other.CounterAt(otherSlot)))
+            var otherSlot = other.FindSlot(_keys[slot]);
+            if (otherSlot == None || !CounterAt(slot).Equals(other.CounterAt(otherSlot)))
             {
                 return false;
             }
@@ -264,18 +272,22 @@ public sealed partial class CounterMap
     /// <summary>The slot of <paramref name="key"/>, allocating an empty row for a new video.</summary>
     int SlotOf(string key)
     {
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out var exists);
-        if (!exists)
+        var hash = HashOf(key);
+        var found = Probe(key, hash);
+        if (found >= 0)
         {
-            if (_count == _keys.Length)
-            {
-                Resize(Math.Max(4, _keys.Length * 2));
-            }
-            slot = _count++;
-            _keys[slot] = key;
-            _prev[slot] = _next[slot] = None;
-            _stamps[slot] = 0;
+            return found;
         }
+        if (_count == _keys.Length)
+        {
+            Resize(Math.Max(4, _keys.Length * 2));
+        }
+        var slot = _count;
+        _keys[slot] = key;
+        AddToIndex(slot, hash, ~found);
+        _count++;
+        _prev[slot] = _next[slot] = None;
+        _stamps[slot] = 0;
         return slot;
     }
 
@@ -284,7 +296,7 @@ public sealed partial class CounterMap
     {
         if (slot == _count - 1 && _stamps[slot] == 0 && RowSum(Row(slot)) == 0)
         {
-            _slots.Remove(_keys[slot]);
+            RemoveFromIndex(slot);
             _keys[slot] = null!;
             _count--;
         }
