@@ -26,9 +26,7 @@ public sealed partial class CounterMap
     int _count;
     string[] _keys;
     ulong[] _entries;
-    long[] _stamps;
-    int[] _prev;
-    int[] _next;
+    RowLink[] _links;
     int _head = None;
     int _tail = None;
     string? _lastReplica;
@@ -40,9 +38,7 @@ public sealed partial class CounterMap
         _index = NewIndex(capacity);
         _keys = new string[capacity];
         _entries = [];
-        _stamps = new long[capacity];
-        _prev = new int[capacity];
-        _next = new int[capacity];
+        _links = new RowLink[capacity];
     }
 
     /// <summary>Number of videos with a positive count.</summary>
@@ -270,9 +266,11 @@ public sealed partial class CounterMap
     }
 
     /// <summary>The slot of <paramref name="key"/>, allocating an empty row for a new video.</summary>
-    int SlotOf(string key)
+    int SlotOf(string key) => SlotOf(key, HashOf(key));
+
+    /// <summary><see cref="SlotOf(string)"/> for a key whose hash is already known.</summary>
+    int SlotOf(string key, int hash)
     {
-        var hash = HashOf(key);
         var found = Probe(key, hash);
         if (found >= 0)
         {
@@ -286,15 +284,14 @@ public sealed partial class CounterMap
         _keys[slot] = key;
         AddToIndex(slot, hash, ~found);
         _count++;
-        _prev[slot] = _next[slot] = None;
-        _stamps[slot] = 0;
+        _links[slot] = new RowLink(0, None, None);
         return slot;
     }
 
-    /// <summary>Undoes <see cref="SlotOf"/> for a row that was just allocated and never written.</summary>
+    /// <summary>Undoes <see cref="SlotOf(string, int)"/> for a row that was just allocated and never written.</summary>
     void ReleaseIfEmpty(int slot)
     {
-        if (slot == _count - 1 && _stamps[slot] == 0 && RowSum(Row(slot)) == 0)
+        if (slot == _count - 1 && _links[slot].Stamp == 0 && RowSum(Row(slot)) == 0)
         {
             RemoveFromIndex(slot);
             _keys[slot] = null!;
@@ -305,24 +302,23 @@ public sealed partial class CounterMap
     void Resize(int capacity)
     {
         Array.Resize(ref _keys, capacity);
-        Array.Resize(ref _stamps, capacity);
-        Array.Resize(ref _prev, capacity);
-        Array.Resize(ref _next, capacity);
+        Array.Resize(ref _links, capacity);
         Array.Resize(ref _entries, capacity * _stride);
     }
 
     /// <summary>Stamps <paramref name="slot"/> with a new version and moves it to the tail of the change list.</summary>
     void Touch(int slot)
     {
-        _stamps[slot] = ++Version;
+        ref var link = ref _links[slot];
+        link.Stamp = ++Version;
         if (_tail == slot)
         {
             return;
         }
-        var (prev, next) = (_prev[slot], _next[slot]);
+        var (prev, next) = (link.Prev, link.Next);
         if (prev != None)
         {
-            _next[prev] = next;
+            _links[prev].Next = next;
         }
         else if (_head == slot)
         {
@@ -330,13 +326,13 @@ public sealed partial class CounterMap
         }
         if (next != None)
         {
-            _prev[next] = prev;
+            _links[next].Prev = prev;
         }
-        _prev[slot] = _tail;
-        _next[slot] = None;
+        link.Prev = _tail;
+        link.Next = None;
         if (_tail != None)
         {
-            _next[_tail] = slot;
+            _links[_tail].Next = slot;
         }
         _tail = slot;
         if (_head == None)
@@ -348,9 +344,18 @@ public sealed partial class CounterMap
     /// <summary>Slots from the oldest change to the newest.</summary>
     IEnumerable<int> OrderByChange()
     {
-        for (var slot = _head; slot != None; slot = _next[slot])
+        for (var slot = _head; slot != None; slot = _links[slot].Next)
         {
             yield return slot;
         }
+    }
+
+    /// <summary>A row's place in the change list, kept together so that moving a row to the tail touches one cache
+    /// line per row instead of three.</summary>
+    struct RowLink(long stamp, int prev, int next)
+    {
+        public long Stamp = stamp;
+        public int Prev = prev;
+        public int Next = next;
     }
 }
