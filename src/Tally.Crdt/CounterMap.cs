@@ -135,7 +135,7 @@ public sealed partial class CounterMap
         // CopyRowsFrom stamps the rows 1..n; give them their original stamps so deltas since a mark match this map's.
         for (var slot = 0; slot < order.Length; slot++)
         {
-            copy._stamps[slot] = _stamps[order[slot]];
+            copy._links[slot].Stamp = _links[order[slot]].Stamp;
         }
         copy.Version = Version;
         return copy;
