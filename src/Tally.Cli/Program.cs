@@ -11,6 +11,7 @@ static class Program
         var root = new RootCommand("Tally: a distributed view counter built on a grow-only counter CRDT.");
         // Subcommands: one line each.
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(NodeCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
