@@ -135,7 +135,13 @@ public sealed partial class CounterMap
     {
         var copy = new CounterMap(_count);
         copy.AddReplicas(_replicas);
-        copy.CopyRowsFrom(this, OrderByChange());
+        var order = OrderByChange().ToArray();
+        copy.CopyRowsFrom(this, order);
+        // CopyRowsFrom stamps the rows 1..n; give them their original stamps so deltas since a mark match this map's.
+        for (var slot = 0; slot < order.Length; slot++)
+        {
+            copy._stamps[slot] = _stamps[order[slot]];
+        }
         copy.Version = Version;
         return copy;
     }

@@ -43,6 +43,7 @@ public sealed class GCounter : IEquatable<GCounter>
     public static GCounter FromEntries(IEnumerable<KeyValuePair<ReplicaId, ulong>> entries)
     {
         var list = entries.Where(e => e.Value != 0).ToList();
+        list.ForEach(e => RequireValid(e.Key));
         list.Sort((a, b) => a.Key.CompareTo(b.Key));
         var replicas = new ReplicaId[list.Count];
         var values = new ulong[list.Count];
@@ -68,6 +69,7 @@ public sealed class GCounter : IEquatable<GCounter>
     /// <summary>Adds <paramref name="amount"/> to the entry of <paramref name="replica"/>. 0 returns this.</summary>
     public GCounter Increment(ReplicaId replica, ulong amount = 1)
     {
+        RequireValid(replica);
         if (amount == 0)
         {
             return this;
@@ -84,6 +86,7 @@ public sealed class GCounter : IEquatable<GCounter>
     /// <paramref name="value"/>. Equal returns this; lower throws <see cref="CounterRegressionException"/>.</summary>
     public GCounter RaiseTo(ReplicaId replica, ulong value)
     {
+        RequireValid(replica);
         var current = EntryOf(replica);
         if (value < current)
         {
@@ -185,6 +188,15 @@ public sealed class GCounter : IEquatable<GCounter>
             values = [.. _values.AsSpan(0, at), value, .. _values.AsSpan(at)];
         }
         return new GCounter(replicas, values, Sum(values));
+    }
+
+    /// <summary>A default id has no value: stored, it would break ordering, encoding and JSON keys.</summary>
+    static void RequireValid(ReplicaId replica)
+    {
+        if (replica.Value is null)
+        {
+            throw new ArgumentException("Use ReplicaId.Parse; the default replica id is not valid.", nameof(replica));
+        }
     }
 
     int IndexOf(ReplicaId replica) => Array.BinarySearch(_replicas, replica);

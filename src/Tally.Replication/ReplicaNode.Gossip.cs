@@ -97,7 +97,11 @@ public sealed partial class ReplicaNode
         };
         message = WithOwedRepair(peer, message);
         var since = peer?.SentAck ?? 0;
-        if (_state.TryGetDeltaSince(since, _options.DeltaVideosMax, out var delta))
+        if (_state.Version == since)
+        {
+            message = message with { HasDelta = true, DeltaBase = since, DeltaUpTo = since };
+        }
+        else if (_state.TryGetDeltaSince(since, _options.DeltaVideosMax, out var delta))
         {
             Stats.DeltaVideosOut += delta.Count;
             message = message with
@@ -112,7 +116,9 @@ public sealed partial class ReplicaNode
         {
             message = WithDigest(message); // too far behind for a delta: repair through digests
         }
-        if (includeRoot && message.DigestBuckets is null)
+        // The root only means something when the peer has acknowledged all our changes: then equal roots prove it
+        // holds our whole state, and different roots reveal a divergence the acknowledgements missed.
+        if (includeRoot && message.DigestBuckets is null && message.HasDelta && message.Delta is null)
         {
             message = message with { DigestRoot = _state.Digest(_options.DigestBuckets).Root, DigestVersion = _state.Version };
         }

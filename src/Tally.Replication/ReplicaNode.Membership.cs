@@ -8,6 +8,7 @@ public sealed partial class ReplicaNode
     readonly List<string> _seeds;
     MemberRecord _self;
     ulong _membersHash;
+    Peer[]? _peerList;
     bool _leaving;
     long _leaveVersion;
 
@@ -82,6 +83,7 @@ public sealed partial class ReplicaNode
         {
             peer = new Peer(record, now);
             _peers.Add(record.Id, peer);
+            _peerList = null;
             _membersHash = ComputeMembersHash();
         }
         else if (record.Supersedes(peer.Record))
@@ -150,17 +152,13 @@ public sealed partial class ReplicaNode
             return ([_self, .. _peers.Values.Select(p => p.Record)], true);
         }
         var sample = new List<MemberRecord>(_options.MemberSampleMax + 1) { _self };
-        if (_options.MemberSampleMax > 0 && _peers.Count > 1)
+        var all = _peerList ??= [.. _peers.Values];
+        for (var i = 0; i < _options.MemberSampleMax && all.Length > 1; i++)
         {
-            var all = _peers.Values.ToArray();
-            for (var i = 0; i < Math.Min(_options.MemberSampleMax, all.Length); i++)
+            var record = all[_random.Next(all.Length)].Record;
+            if (record.Id != target.Id && !sample.Contains(record))
             {
-                var j = _random.Next(i, all.Length);
-                (all[i], all[j]) = (all[j], all[i]);
-                if (all[i] != target)
-                {
-                    sample.Add(all[i].Record);
-                }
+                sample.Add(record);
             }
         }
         return (sample, false);

@@ -51,8 +51,20 @@ public static class CrdtBinary
     {
         var w = new VarintWriter(output);
         w.Header(KindMap);
-        var order = Enumerable.Range(0, map.Replicas.Count).Order(Comparer<int>.Create((a, b) => map.Replicas[a].CompareTo(map.Replicas[b]))).ToArray();
-        var columnOf = new int[order.Length];
+        // Only replicas with a positive entry are written: a map also interns replicas it holds no entry for (from a
+        // delta's header or an increment that overflowed), and equal states must give equal bytes.
+        var width = map.Replicas.Count;
+        var used = new bool[width];
+        for (var slot = 0; slot < map.Count; slot++)
+        {
+            var row = map.Row(slot)[..width];
+            for (var c = 0; c < width; c++)
+            {
+                used[c] |= row[c] != 0;
+            }
+        }
+        var order = Enumerable.Range(0, width).Where(c => used[c]).Order(Comparer<int>.Create((a, b) => map.Replicas[a].CompareTo(map.Replicas[b]))).ToArray();
+        var columnOf = new int[width];
         w.Varint((ulong)order.Length);
         for (var i = 0; i < order.Length; i++)
         {
@@ -69,7 +81,7 @@ public static class CrdtBinary
         w.Varint((ulong)slots.Length);
         foreach (var slot in slots)
         {
-            var row = map.Row(slot)[..order.Length];
+            var row = map.Row(slot)[..width];
             w.Ascii(map.KeyAt(slot));
             var n = 0;
             foreach (var v in row)
@@ -132,39 +144,67 @@ public static class CrdtBinary
                 throw r.Error($"replica '{replicas[i]}' appears twice");
             }
         }
+        // Parse everything first, into memory proportional to the input; only then size the dense map, so a small
+        // hostile input cannot make the decoder allocate rows of thousands of replicas for every video.
         var videoCount = r.Count(limits.MaxVideos, minBytesEach: 3, "videos");
-        var map = new CounterMap(videoCount);
-        map.AddReplicas(replicas);
+        var videos = new VideoId[videoCount];
+        var starts = new int[videoCount + 1];
+        var columns = new List<int>(videoCount);
+        var values = new List<ulong>(videoCount);
+        var videoSeen = new HashSet<string>(videoCount, StringComparer.Ordinal);
         var used = new bool[replicaCount];
+        var usedInVideo = new bool[replicaCount];
         for (var i = 0; i < videoCount; i++)
         {
-            var video = r.Video();
-            if (map.Contains(video))
+            var video = videos[i] = r.Video();
+            if (!videoSeen.Add(video.Value))
             {
                 throw r.Error($"video '{video}' appears twice");
             }
             var n = r.Count(replicaCount, minBytesEach: 2, "entries");
-            Array.Clear(used);
+            if (n == 0)
+            {
+                throw r.Error($"video '{video}' has no entries (a stored video has at least one)");
+            }
+            Array.Clear(usedInVideo);
             for (var e = 0; e < n; e++)
             {
                 var column = r.Count(replicaCount - 1, minBytesEach: 0, "replica column");
-                if (used[column])
+                if (usedInVideo[column])
                 {
                     throw r.Error($"video '{video}' has two entries for replica '{replicas[column]}'");
                 }
-                used[column] = true;
-                var value = r.PositiveValue();
+                usedInVideo[column] = used[column] = true;
+                columns.Add(column);
+                values.Add(r.PositiveValue());
+            }
+            starts[i + 1] = columns.Count;
+        }
+        r.End();
+        var usedReplicas = replicas.Where((_, c) => used[c]).ToArray();
+        var cells = (long)videoCount * usedReplicas.Length;
+        var cellsMax = (long)input.Length * limits.CellsPerByteMax + (1 << 20);
+        if (cells > cellsMax)
+        {
+            throw r.Error($"{videoCount} videos x {usedReplicas.Length} replicas would need {cells} entries, over the " +
+                $"limit of {cellsMax} for {input.Length} bytes of input");
+        }
+        var map = new CounterMap(videoCount);
+        map.AddReplicas(usedReplicas);
+        for (var i = 0; i < videoCount; i++)
+        {
+            for (var e = starts[i]; e < starts[i + 1]; e++)
+            {
                 try
                 {
-                    map.Increment(video, replicas[column], value);
+                    map.Increment(videos[i], replicas[columns[e]], values[e]);
                 }
                 catch (OverflowException overflow)
                 {
-                    throw new CrdtFormatException($"Invalid Tally binary at byte {r.Position}: {overflow.Message}", overflow);
+                    throw new CrdtFormatException($"Invalid Tally binary: {overflow.Message}", overflow);
                 }
             }
         }
-        r.End();
         return map;
     }
 

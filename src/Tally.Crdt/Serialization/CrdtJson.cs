@@ -10,10 +10,11 @@ namespace Tally.Crdt.Serialization;
 /// rejected with <see cref="CrdtFormatException"/>. The caller bounds the input size.</summary>
 public static class CrdtJson
 {
-    static readonly JsonSerializerOptions Options = new()
+    // Start from the context's generated options (camelCase names, unknown members disallowed): options built from
+    // scratch would replace them, writing "Version" and accepting unknown properties.
+    static readonly JsonSerializerOptions Options = new(CrdtJsonContext.Default.Options)
     {
         AllowDuplicateProperties = false,
-        TypeInfoResolver = CrdtJsonContext.Default,
     };
 
     static readonly CrdtJsonContext Context = new(Options);

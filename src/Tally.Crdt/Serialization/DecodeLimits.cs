@@ -11,4 +11,9 @@ public sealed record DecodeLimits
 
     /// <summary>Videos in one encoding.</summary>
     public int MaxVideos { get; init; } = 16_000_000;
+
+    /// <summary>Rows are dense (videos x replicas), so a few bytes per video naming many replicas could ask for far more
+    /// memory than the input holds. A map may have at most this many entries per input byte, plus 2^20: about 512
+    /// bytes of memory per input byte at most, and room for a sparse map of a few hundred replicas.</summary>
+    public int CellsPerByteMax { get; init; } = 64;
 }
