@@ -24,10 +24,14 @@ public sealed class DashboardOptions
 
     /// <summary>The top-videos list is refreshed every this many polls.</summary>
     [Range(1, 1000)]
-    public int TopVideosEveryPolls { get; set; } = 4;
+    public int TopVideosEveryPolls { get; set; } = 8;
 
     [Range(1, 100)]
     public int TopVideosMax { get; set; } = 10;
+
+    /// <summary>Most videos read from each node to find the top ones (the node lists videos by id, not by count).</summary>
+    [Range(1, 1_000_000)]
+    public int TopVideosScanMax { get; set; } = 10_000;
 
     /// <summary>Most distinct videos watched by open pages at once (each costs one request per node per poll).</summary>
     [Range(1, 256)]

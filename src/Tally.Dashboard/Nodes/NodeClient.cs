@@ -25,11 +25,25 @@ public sealed class NodeClient(IHttpClientFactory factory, IOptions<DashboardOpt
         return NodeJson.ParseVideo(json, videoId);
     }
 
-    public async Task<IReadOnlyList<VideoCount>> GetTopVideosAsync(string nodeUrl, int limit, CancellationToken ct)
+    /// <summary>The <paramref name="top"/> videos by count among the first <paramref name="scanMax"/> the node lists
+    /// (<c>GET /videos</c> pages in id order, so finding the top means reading the pages).</summary>
+    public async Task<IReadOnlyList<VideoCount>> GetTopVideosAsync(string nodeUrl, int top, int scanMax, CancellationToken ct)
     {
-        var json = await GetJsonAsync(nodeUrl, $"/videos?limit={limit}", ct).ConfigureAwait(false);
-        return NodeJson.ParseVideoList(json);
+        var all = new List<VideoCount>();
+        string? after = null;
+        do
+        {
+            var limit = Math.Min(PageSize, scanMax - all.Count);
+            var path = $"/videos?limit={limit}" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
+            var (videos, next) = NodeJson.ParseVideoPage(await GetJsonAsync(nodeUrl, path, ct).ConfigureAwait(false));
+            all.AddRange(videos);
+            after = next;
+        }
+        while (after is not null && all.Count < scanMax);
+        return [.. all.OrderByDescending(v => v.Count).ThenBy(v => v.VideoId, StringComparer.Ordinal).Take(top)];
     }
+
+    const int PageSize = 1000;
 
     public Task<NodeReply> PostViewsAsync(string nodeUrl, string videoId, long amount, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, nodeUrl, "/videos/" + Uri.EscapeDataString(videoId) + "/views",

@@ -24,7 +24,7 @@ static class NodeJson
                 var url = String(m, "url", "address") ?? "";
                 var status = Status(m["status"]);
                 var last = Time(m, "lastExchange", "lastContact", "lastHeard");
-                var isSelf = m["isSelf"] is JsonValue s && s.TryGetValue<bool>(out var b) ? b : id == nodeId;
+                var isSelf = (m["self"] ?? m["isSelf"]) is JsonValue s && s.TryGetValue<bool>(out var b) ? b : id == nodeId;
                 members.Add(new(id, url, status, last, isSelf));
             }
         }
@@ -43,6 +43,10 @@ static class NodeJson
         }
         return new(String(json, "videoId") ?? videoId, Number(json["total"]), Number(json["count"]), replicas);
     }
+
+    /// <summary>One page of <c>GET /videos</c>: the videos and the cursor of the next page (null on the last).</summary>
+    public static (IReadOnlyList<VideoCount> Videos, string? Next) ParseVideoPage(JsonNode json) =>
+        (ParseVideoList(json), String(json, "next"));
 
     public static IReadOnlyList<VideoCount> ParseVideoList(JsonNode json)
     {

@@ -75,9 +75,7 @@ public sealed partial class ClusterPoller(
             {
                 videos[videoId] = await client.GetVideoAsync(url, videoId, timeout.Token).ConfigureAwait(false);
             }
-            var top = withTop
-                ? await client.GetTopVideosAsync(url, options.Value.TopVideosMax, timeout.Token).ConfigureAwait(false)
-                : previous.Top;
+            var top = withTop ? await TryGetTopAsync(url, previous.Top, ct).ConfigureAwait(false) : previous.Top;
             state.Set(new(url, cluster.NodeId, true, null, time.GetUtcNow(), cluster, videos, top));
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or JsonException or OperationCanceledException)
@@ -88,6 +86,21 @@ public sealed partial class ClusterPoller(
                 LogUnreachable(url, error);
             }
             state.Set(previous with { Reachable = false, Error = error });
+        }
+    }
+
+    /// <summary>The top list is a nicety: a node too slow to list its videos keeps its last list and stays up.</summary>
+    async Task<IReadOnlyList<VideoCount>> TryGetTopAsync(string url, IReadOnlyList<VideoCount> previous, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Value.RequestTimeout);
+        try
+        {
+            return await client.GetTopVideosAsync(url, options.Value.TopVideosMax, options.Value.TopVideosScanMax, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or JsonException or OperationCanceledException)
+        {
+            return previous;
         }
     }
 

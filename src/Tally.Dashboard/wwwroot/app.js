@@ -146,7 +146,7 @@
       set("detail", node.detail || "");
       const c = update.controls;
       const running = node.process ? node.process === "running" : node.reachable;
-      const button = (action) => card.querySelector(`[data-action="${action}"]`);
+      const button = (control) => card.querySelector(`[data-control="${control}"]`);
       button("leave").disabled = !c.remove || !node.reachable || node.status === "left";
       button("crash").disabled = !c.crash || !running;
       button("restart").disabled = !c.restart || running;
@@ -233,7 +233,7 @@
       height: 240,
       scales: { x: { time: true } },
       axes: [{}, { size: 70 }],
-      series: [{}, ...page.chartSeries.map((k, i) => ({ label: k, stroke: COLORS[i % COLORS.length], width: 2 }))],
+      series: [{}, ...page.chartSeries.map((k, i) => ({ label: k, stroke: COLORS[i % COLORS.length], width: 2, points: { show: false } }))],
     };
     page.chart = new uPlot(opts, page.chartData, el);
   }
