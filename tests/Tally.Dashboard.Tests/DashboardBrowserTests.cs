@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using static Microsoft.Playwright.Assertions;
 
 namespace Tally.Dashboard.Tests;
@@ -165,7 +168,40 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
 
         await s.SendViewsAsync(added, video, 4);
         await s.ExpectLiveCardsAtAsync(7, DashboardSession.ConvergeMs);
+
+        // Remove it again (graceful leave): its views stay counted everywhere.
+        await s.ControlAsync(added, "leave");
+        await s.ExpectStatusAsync(added, "left", DashboardSession.ConvergeMs);
+        await s.ExpectLiveCardsAtAsync(7, DashboardSession.ConvergeMs);
         s.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Api_BadRequests_AnswerProblemDetailsAndChangeNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var http = fixture.Up.Http;
+        var url = fixture.Up.DashboardUrl;
+
+        using var form = await http.PostAsJsonAsync($"{url}/api/views", new { node = "nope", videoId = "bad id", amount = 0 }, ct);
+        Assert.Equal(HttpStatusCode.BadRequest, form.StatusCode);
+        Assert.Equal("application/problem+json", form.Content.Headers.ContentType?.MediaType);
+        var errors = (await form.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("node", out _) && errors.TryGetProperty("videoId", out _) && errors.TryGetProperty("amount", out _),
+            $"every bad field must be named: {errors}");
+
+        using var tooMany = await http.PostAsJsonAsync($"{url}/api/views", new { node = "n1", videoId = "ok", amount = 1_000_001 }, ct);
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        using var unknown = await http.PostAsync($"{url}/api/nodes/nope/crash", null, ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        using var events = await http.GetAsync($"{url}/api/events?video=bad%20id", ct);
+        Assert.Equal(HttpStatusCode.BadRequest, events.StatusCode);
+        using var random = await http.PostAsJsonAsync($"{url}/api/random-test", new { videoId = "" }, ct);
+        Assert.Equal(HttpStatusCode.BadRequest, random.StatusCode);
+
+        var video = await http.GetFromJsonAsync<JsonElement>($"{fixture.Up.NodeUrl(1)}/videos/ok", ct);
+        Assert.Equal(0, video.GetProperty("count").GetInt64());
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class UpCommandTests
         try
         {
             await using var up = await LocalUp.StartAsync(2, root, TestPaths.FreePortRange(2), TestPaths.FreePort(), ct);
-            var victim = up.Process.ChildIds().Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains(up.NodeUrl(2), StringComparison.Ordinal));
+            var victim = up.Process.ChildIds().Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("\0--id\0n2\0", StringComparison.Ordinal));
             TallyProcess.KillHard(victim);
 
             var deadline = DateTime.UtcNow.AddSeconds(10);
