@@ -118,17 +118,19 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
         var id = "n" + index.ToString(CultureInfo.InvariantCulture);
         var url = UrlOf(index - 1);
         var data = Path.GetFullPath(Path.Combine(_options.DataRoot, id));
-        List<string> args =
-        [
-            "node", "--id", id, "--listen", url, "--data", data,
-            "--cluster-key", _options.Secrets.ClusterKey, "--admin-token", _options.Secrets.AdminToken,
-        ];
+        List<string> args = ["node", "--id", id, "--listen", url, "--data", data];
         if (peers.Count > 0)
         {
             args.AddRange(["--peers", string.Join(',', peers)]);
         }
         args.AddRange(_options.ExtraNodeArguments);
-        var node = new NodeProcess(id, url, data, args, Path.Combine(LogDirectory, id + ".log"));
+        // Secrets go through the environment (tally node reads TALLY_*), not the command line that ps shows.
+        var environment = new Dictionary<string, string>
+        {
+            ["TALLY_CLUSTER_KEY"] = _options.Secrets.ClusterKey,
+            ["TALLY_ADMIN_TOKEN"] = _options.Secrets.AdminToken,
+        };
+        var node = new NodeProcess(id, url, data, args, environment, Path.Combine(LogDirectory, id + ".log"));
         node.Exited += OnNodeExited;
         _nodes.Add(node);
         node.Start(_launcher);

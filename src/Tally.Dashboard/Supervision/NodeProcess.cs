@@ -4,7 +4,13 @@ namespace Tally.Dashboard.Supervision;
 
 /// <summary>One supervised node: its fixed launch arguments and the current OS process, if any. Output of every
 /// start is appended to one log file. Thread-safe: the process's exit event and the controls race.</summary>
-sealed class NodeProcess(string id, string url, string dataDirectory, IReadOnlyList<string> arguments, string logPath) : IDisposable
+sealed class NodeProcess(
+    string id,
+    string url,
+    string dataDirectory,
+    IReadOnlyList<string> arguments,
+    IReadOnlyDictionary<string, string> environment,
+    string logPath) : IDisposable
 {
     readonly Lock _lock = new();
     StreamWriter? _log;
@@ -49,7 +55,12 @@ sealed class NodeProcess(string id, string url, string dataDirectory, IReadOnlyL
             _log ??= new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
             _log.WriteLine($"--- {DateTimeOffset.Now:O} starting {id}: tally {string.Join(' ', arguments)}");
             _process?.Dispose();
-            var process = new Process { StartInfo = launcher.StartInfo(arguments), EnableRaisingEvents = true };
+            var info = launcher.StartInfo(arguments);
+            foreach (var (name, value) in environment)
+            {
+                info.Environment[name] = value;
+            }
+            var process = new Process { StartInfo = info, EnableRaisingEvents = true };
             process.OutputDataReceived += (_, e) => WriteLog(e.Data);
             process.ErrorDataReceived += (_, e) => WriteLog(e.Data);
             process.Exited += (_, _) => OnExited(process);
