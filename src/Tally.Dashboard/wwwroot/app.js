@@ -175,7 +175,8 @@
 
   function renderTop(top) {
     for (const v of top) topSeen[v.videoId] = Math.max(topSeen[v.videoId] || 0, v.count);
-    topSeen[page.video] = Math.max(topSeen[page.video] || 0, replicaCount(page.video));
+    const mine = replicaCount(page.video);
+    if (mine > 0) topSeen[page.video] = Math.max(topSeen[page.video] || 0, mine);
     const rows = Object.entries(topSeen).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
     const body = $("top-videos").tBodies[0];
     body.replaceChildren(...rows.map(([video, count]) => {
