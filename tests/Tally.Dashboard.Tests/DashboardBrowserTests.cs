@@ -205,6 +205,29 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task ExternalDashboard_FindsEveryNode_OffersOnlyHttpControls()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var port = TestPaths.FreePort();
+        await using var dashboard = TallyProcess.Start(
+            "dashboard", "--nodes", fixture.Up.NodeUrl(1), "--port", port.ToString(), "--admin-token", fixture.Up.AdminToken);
+        await fixture.Up.WaitUntilAsync($"http://127.0.0.1:{port}/alive", ct);
+
+        await using var s = await DashboardSession.OpenAsync(fixture, $"http://127.0.0.1:{port}");
+        // Given one URL, it finds the others through the members that node reports.
+        await Expect(s.Card("n2")).ToBeVisibleAsync(new() { Timeout = DashboardSession.ControlMs });
+        await Expect(s.Card("n3")).ToBeVisibleAsync(new() { Timeout = DashboardSession.ControlMs });
+        await Expect(s.Page.Locator("#mode-note")).ToContainTextAsync("add, crash and restart are unavailable");
+        await Expect(s.Page.Locator("#add-node")).ToBeDisabledAsync();
+        await Expect(s.Card("n1").Locator("button[data-control=crash]")).ToBeDisabledAsync();
+        await Expect(s.Card("n1").Locator("button[data-control=restart]")).ToBeDisabledAsync();
+        await Expect(s.Card("n1").Locator("button[data-control=partition]")).ToBeEnabledAsync();
+        await Expect(s.Card("n1").Locator("button[data-control=leave]")).ToBeEnabledAsync();
+        s.AssertNoConsoleErrors();
+        Assert.True(await dashboard.StopAsync(TimeSpan.FromSeconds(20)), "tally dashboard must stop on SIGTERM");
+    }
+
+    [Fact]
     public async Task PhoneWidth_PageFitsWithoutHorizontalScroll()
     {
         await using var s = await DashboardSession.OpenAsync(fixture, 390, 844);

@@ -42,12 +42,15 @@ sealed class DashboardSession : IAsyncDisposable
     public IBrowserContext Context { get; }
     public IPage Page { get; }
 
-    public static async Task<DashboardSession> OpenAsync(DashboardFixture fixture, int width = 1280, int height = 800)
+    public static Task<DashboardSession> OpenAsync(DashboardFixture fixture, int width = 1280, int height = 800) =>
+        OpenAsync(fixture, fixture.Up.DashboardUrl, width, height);
+
+    public static async Task<DashboardSession> OpenAsync(DashboardFixture fixture, string url, int width = 1280, int height = 800)
     {
         var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         var page = await context.NewPageAsync();
         var session = new DashboardSession(context, page);
-        await page.GotoAsync(fixture.Up.DashboardUrl);
+        await page.GotoAsync(url);
         await Expect(page.Locator("#connection")).ToHaveTextAsync("live", new() { Timeout = ControlMs });
         return session;
     }
