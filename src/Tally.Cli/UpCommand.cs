@@ -90,6 +90,9 @@ static class UpCommand
         var cluster = new LocalCluster(options, TallyLauncher.Current(), logging.CreateLogger<LocalCluster>());
         await using (cluster)
         {
+            // Ctrl+C reaches the nodes too (same process group): mark them as stopping at once, so their exits are
+            // not reported as crashes.
+            using var stopping = ct.Register(() => _ = cluster.StopAsync());
             cluster.Start();
             await output.WriteLineAsync($"Tally: {count} node(s), data in {root} (secrets in {ClusterSecrets.FileName}, node logs in {cluster.LogDirectory})");
             foreach (var n in cluster.Nodes)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tally.Crdt;
 using Tally.Dashboard.State;
@@ -28,6 +29,7 @@ public static class EventsApi
         WatchedVideos watched,
         DashboardUpdates updates,
         TimeProvider time,
+        IHostApplicationLifetime lifetime,
         IOptions<DashboardOptions> options)
     {
         if (!VideoId.TryParse(video, out _))
@@ -45,7 +47,10 @@ public static class EventsApi
                 statusCode: StatusCodes.Status429TooManyRequests, title: "Too many videos watched");
         }
         context.Response.RegisterForDispose(watch);
-        return TypedResults.ServerSentEvents(UpdatesAsync(video, updates, time, options.Value.PushInterval, context.RequestAborted));
+        // End the stream when the page goes away or the dashboard shuts down (an open stream would hold up shutdown).
+        var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        context.Response.RegisterForDispose(done);
+        return TypedResults.ServerSentEvents(UpdatesAsync(video, updates, time, options.Value.PushInterval, done.Token));
     }
 
     static async IAsyncEnumerable<SseItem<string>> UpdatesAsync(

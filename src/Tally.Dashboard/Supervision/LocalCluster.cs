@@ -54,7 +54,7 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_stopping is not null, this);
+            ThrowIfStopping();
             var through = _nodes.FirstOrDefault(n => n.IsRunning)
                 ?? throw new SupervisorException("No node is running to join through; restart one first.");
             var index = _nodes.Count + 1;
@@ -74,7 +74,7 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_stopping is not null, this);
+            ThrowIfStopping();
         }
         var node = Find(nodeId);
         node.Start(_launcher);
@@ -161,6 +161,14 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
         {
             return _nodes.FirstOrDefault(n => n.Id == nodeId)
                 ?? throw new SupervisorException($"No node '{nodeId}' was started by this tally up.");
+        }
+    }
+
+    void ThrowIfStopping()
+    {
+        if (_stopping is not null)
+        {
+            throw new SupervisorException("tally up is stopping; it starts no more nodes.");
         }
     }
 
