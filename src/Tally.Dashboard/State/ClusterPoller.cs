@@ -104,6 +104,6 @@ public sealed partial class ClusterPoller(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Url} stopped answering: {Error}")]
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Node {Url} stopped answering: {Error}")]
     partial void LogUnreachable(string url, string error);
 }

@@ -174,15 +174,15 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
 
     string UrlOf(int index) => $"http://{_options.Host}:{_options.BasePort + index}";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Started node {NodeId} at {Url} (pid {ProcessId})")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Started node {NodeId} at {Url} (pid {ProcessId})")]
     partial void LogStarted(string nodeId, string url, int processId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} exited unexpectedly with code {ExitCode}; it stays down until restarted from the dashboard. Log: {LogPath}")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Node {NodeId} exited unexpectedly with code {ExitCode}; it stays down until restarted from the dashboard. Log: {LogPath}")]
     partial void LogExitedUnexpectedly(string nodeId, int exitCode, string logPath);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} crashed on request (SIGKILL)")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Node {NodeId} crashed on request (SIGKILL)")]
     partial void LogCrashed(string nodeId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} left the cluster and exited")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Node {NodeId} left the cluster and exited")]
     partial void LogLeft(string nodeId);
 }
