@@ -32,7 +32,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 dotnet build Tally.slnx -c Release -warnaserror -nologo -v quiet
 status=0
 # One project at a time: the integration and browser tests start real processes, and this machine has 2 cores.
-for project in tests/*/*.csproj; do
+for project in tests/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build --nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" \

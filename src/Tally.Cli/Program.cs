@@ -12,6 +12,7 @@ static class Program
         // Subcommands: one line each.
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(DashboardCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -103,19 +103,36 @@ public sealed partial class CounterMap
             : throw new CounterOverflowException($"Merging video '{overflowed}' would pass 2^64-1 views; it was left as it was.");
     }
 
-    /// <summary>Appends rows of <paramref name="source"/> (which must not have more replicas than this map knows in
-    /// the same order) in the given slot order, stamping each in turn.</summary>
+    /// <summary>Appends rows of <paramref name="source"/> in the given slot order, stamping each in turn. Only the
+    /// replicas with an entry in those rows become columns here, so a delta or slice of a few videos costs in proportion
+    /// to its entries, not to every replica the source has ever seen.</summary>
     void CopyRowsFrom(CounterMap source, IEnumerable<int> slots)
     {
-        var columns = AddReplicas(source._replicas);
-        foreach (var theirs in slots)
+        var rows = slots as IReadOnlyList<int> ?? [.. slots];
+        var width = source._replicas.Count;
+        Span<bool> seen = width <= 512 ? stackalloc bool[width] : new bool[width];
+        var used = new List<int>();
+        foreach (var theirs in rows)
+        {
+            var from = source._entries.AsSpan(theirs * source._stride, width);
+            for (var c = 0; c < from.Length; c++)
+            {
+                if (from[c] != 0 && !seen[c])
+                {
+                    seen[c] = true;
+                    used.Add(c);
+                }
+            }
+        }
+        var columns = AddReplicas(used.ConvertAll(c => source._replicas[c]));
+        foreach (var theirs in rows)
         {
             var slot = SlotOf(source._keys[theirs]);
             var row = Row(slot);
-            var from = source._entries.AsSpan(theirs * source._stride, source._replicas.Count);
-            for (var c = 0; c < from.Length; c++)
+            var from = source._entries.AsSpan(theirs * source._stride, width);
+            for (var i = 0; i < used.Count; i++)
             {
-                row[columns[c]] = Math.Max(row[columns[c]], from[c]);
+                row[columns[i]] = Math.Max(row[columns[i]], from[used[i]]);
             }
             Touch(slot);
         }

@@ -40,8 +40,7 @@ public sealed partial class ReplicaNode
         }
         _leaving = true;
         _leaveVersion = _state.Version;
-        _self = _self with { Left = true };
-        _membersHash = ComputeMembersHash();
+        SetSelf(_self with { Left = true });
     }
 
     /// <summary>Every member this node knows, itself first.</summary>
@@ -70,12 +69,11 @@ public sealed partial class ReplicaNode
             if (record.Incarnation > _self.Incarnation)
             {
                 // An earlier start of ours had a greater incarnation (the clock went back): move past it.
-                _self = _self with { Incarnation = record.Incarnation + 1 };
+                SetSelf(_self with { Incarnation = record.Incarnation + 1 });
                 foreach (var p in _peers.Values)
                 {
                     p.SentAck = 0;
                 }
-                _membersHash = ComputeMembersHash();
             }
             return null;
         }
@@ -84,7 +82,7 @@ public sealed partial class ReplicaNode
             peer = new Peer(record, now);
             _peers.Add(record.Id, peer);
             _peerList = null;
-            _membersHash = ComputeMembersHash();
+            _membersHash += MemberHash(record);
         }
         else if (record.Supersedes(peer.Record))
         {
@@ -94,12 +92,12 @@ public sealed partial class ReplicaNode
             {
                 peer.Restarted();
             }
-            peer.Record = record;
-            peer.LastHeard = now;
             if (membershipChanged)
             {
-                _membersHash = ComputeMembersHash();
+                _membersHash += MemberHash(record) - MemberHash(peer.Record);
             }
+            peer.Record = record;
+            peer.LastHeard = now;
         }
         if (direct)
         {
@@ -165,15 +163,28 @@ public sealed partial class ReplicaNode
     }
 
     /// <summary>Hash of who is in the cluster (ids, addresses, incarnations, left), not of heartbeats, so it only
-    /// changes on joins, restarts and leaves.</summary>
-    ulong ComputeMembersHash()
+    /// changes on joins, restarts and leaves. It is a sum of per-record hashes, so <see cref="Learn"/> keeps
+    /// <c>_membersHash</c> up to date in O(1) per change; recomputing it on every new member cost O(members) each,
+    /// O(members^2) for a node joining a large cluster.</summary>
+    internal ulong ComputeMembersHash()
     {
-        ulong hash = 0;
-        foreach (var r in _peers.Values.Select(p => p.Record).Append(_self))
+        var hash = MemberHash(_self);
+        foreach (var p in _peers.Values)
         {
-            var h = StableHash.Of(r.Id.Value) ^ StableHash.Of(r.Address) * 31 ^ (ulong)r.Incarnation * 0x9e3779b97f4a7c15UL ^ (r.Left ? 1UL : 0UL);
-            hash += StableHash.Mix(h);
+            hash += MemberHash(p.Record);
         }
         return hash;
+    }
+
+    /// <summary>The membership hash as maintained incrementally (equal to <see cref="ComputeMembersHash"/>).</summary>
+    internal ulong MembersHash => _membersHash;
+
+    static ulong MemberHash(MemberRecord r) =>
+        StableHash.Mix(StableHash.Of(r.Id.Value) ^ StableHash.Of(r.Address) * 31 ^ (ulong)r.Incarnation * 0x9e3779b97f4a7c15UL ^ (r.Left ? 1UL : 0UL));
+
+    void SetSelf(MemberRecord self)
+    {
+        _membersHash += MemberHash(self) - MemberHash(_self);
+        _self = self;
     }
 }

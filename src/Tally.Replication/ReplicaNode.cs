@@ -99,10 +99,12 @@ public sealed partial class ReplicaNode
     /// <summary>Merges a batch of own entries made durable by the host.</summary>
     public void ApplyOwn(CounterMap batch) => _state.Merge(batch);
 
+    /// <summary>Synced with every live peer it knows, and has heard from every seed: a seed that never answered may hold
+    /// our entries (the first peer to answer may have restarted knowing no one, so it would be "everyone we know").</summary>
     bool AllLivePeersSynced()
     {
         var now = _time.GetUtcNow();
-        return _peers.Values.All(p => p.Synced || p.StatusAt(now, _options) is not MemberStatus.Alive);
+        return _seeds.Count == 0 && _peers.Values.All(p => p.Synced || p.StatusAt(now, _options) is not MemberStatus.Alive);
     }
 
     void NoteSynced(Peer peer)

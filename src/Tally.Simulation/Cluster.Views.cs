@@ -1,0 +1,96 @@
+using Tally.Crdt;
+
+namespace Tally.Simulation;
+
+public sealed partial class Cluster
+{
+    /// <summary>A client sends <paramref name="amount"/> views of video <paramref name="video"/> to node
+    /// <paramref name="index"/>. Returns false when the node refuses (down, recovering, leaving: the real node's
+    /// 503). Accepted views are acknowledged at the node's next group commit.</summary>
+    public bool View(int index, int video, ulong amount = 1)
+    {
+        var node = _nodes[index];
+        if (!node.AcceptsViews)
+        {
+            Stats.ViewsRefused++;
+            return false;
+        }
+        var id = _videos[video];
+        Checkers.BeforeView(node, id, video);
+        node.Replica!.PrepareView(node.OwnBatch ??= new CounterMap(), id, amount);
+        (node.OwnBatchViews ??= new ulong[_videos.Length])[video] += amount;
+        Stats.ViewsAccepted++;
+        Trace.Event(Time.Now, "view", index, video);
+        ScheduleFlush(node);
+        return true;
+    }
+
+    /// <summary>A client sends one view of <paramref name="video"/> (-1: a random one) to a random node, trying up to
+    /// three nodes, as a client behind a load balancer would after a 503.</summary>
+    public bool ClientView(int video = -1)
+    {
+        var v = video >= 0 ? video : _clients.Next(_videos.Length);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (View(_clients.Next(_nodes.Count), v))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Schedules one client view at <paramref name="when"/>.</summary>
+    public void ClientViewAt(long when, int video = -1) => Scheduler.At(when, new SimEvent(EventKind.View, -1, 0, video));
+
+    void ScheduleFlush(SimNode node)
+    {
+        if (!node.Disk.FlushScheduled)
+        {
+            node.Disk.FlushScheduled = true;
+            Scheduler.At(Time.Now + _options.DiskLatency.Ticks, new SimEvent(EventKind.Flush, node.Index, node.Disk.Epoch));
+        }
+    }
+
+    /// <summary>A group commit: everything appended becomes durable; the own views in it are applied and
+    /// acknowledged.</summary>
+    void OnFlush(in SimEvent e)
+    {
+        var node = _nodes[e.Node];
+        if (node.Disk.Epoch != e.Epoch)
+        {
+            return; // the process crashed before this commit
+        }
+        var batch = node.OwnBatch;
+        if (batch is not null)
+        {
+            node.Disk.Append(batch);
+            Checkers.OnDurable(node, batch);
+        }
+        node.Disk.Flush();
+        if (batch is null || node.Replica is not { } replica)
+        {
+            return;
+        }
+        var before = replica.State.Version;
+        replica.ApplyOwn(batch);
+        var views = node.OwnBatchViews!;
+        node.OwnBatch = null;
+        node.OwnBatchViews = null;
+        for (var v = 0; v < views.Length; v++)
+        {
+            _acknowledged[v] += views[v];
+            AcknowledgedTotal += views[v];
+        }
+        Trace.Event(Time.Now, "ack", node.Index, batch.Count);
+        Checkers.OnTargetChanged();
+        Checkers.AfterStep(node, batch, before, mustPersist: false);
+        if (node.LeaveRequested)
+        {
+            replica.BeginLeave();
+        }
+    }
+
+    /// <summary>From now on the checkers track convergence to the acknowledged views.</summary>
+    public void ArmConvergence() => Checkers.Arm(_acknowledged);
+}

@@ -1,0 +1,30 @@
+namespace Tally.Simulation;
+
+/// <summary>Counters of one run.</summary>
+public sealed class ClusterStats
+{
+    /// <summary>Messages the nodes asked to send.</summary>
+    public long MessagesSent { get; internal set; }
+
+    /// <summary>Encoded bytes of the sent messages (each counted once, however many copies arrive); 0 with
+    /// <see cref="WireMode.Off"/>.</summary>
+    public long BytesSent { get; internal set; }
+
+    /// <summary>Messages handed to a running node's <c>Receive</c>.</summary>
+    public long MessagesDelivered { get; internal set; }
+
+    /// <summary>Messages that arrived at a node that was down or gone.</summary>
+    public long MessagesToDownNodes { get; internal set; }
+
+    public long ViewsAccepted { get; internal set; }
+    public long ViewsRefused { get; internal set; }
+    public long Crashes { get; internal set; }
+    public long DiskLosses { get; internal set; }
+
+    /// <summary>Disk losses drawn at random that were not safe (the node's own entries were not yet durable on every
+    /// other up node) and became plain crashes.</summary>
+    public long DiskLossesDowngraded { get; internal set; }
+
+    public long Joins { get; internal set; }
+    public long Leaves { get; internal set; }
+}

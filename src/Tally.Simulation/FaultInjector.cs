@@ -1,0 +1,165 @@
+namespace Tally.Simulation;
+
+/// <summary>Turns a <see cref="FaultSchedule"/> and the random fault rates of <see cref="SimulationOptions"/> into
+/// scheduled events, and heals everything at the end of the active phase.</summary>
+static class FaultInjector
+{
+    public static void ScheduleScripted(Cluster cluster, FaultSchedule schedule, bool guard, long active, long heal)
+    {
+        var interval = cluster.IntervalTicks;
+        foreach (var fault in schedule.Faults)
+        {
+            if (guard && fault.Kind is not FaultKind.Leave)
+            {
+                ScheduleGuarded(cluster, fault, active, heal);
+                continue;
+            }
+            var start = Math.Min(heal, active + fault.FromRound * interval);
+            var end = fault.ToRound is { } to ? Math.Min(heal, active + to * interval) : heal;
+            var net = cluster.Network;
+            switch (fault.Kind)
+            {
+                case FaultKind.Isolate or FaultKind.Cut or FaultKind.OneWay or FaultKind.Drop:
+                    var handles = new List<LinkFault>();
+                    cluster.At(start, () => handles.AddRange(Open(net, fault)));
+                    cluster.At(end, () => handles.ForEach(net.Heal));
+                    break;
+                case FaultKind.Crash or FaultKind.LoseDisk:
+                    cluster.At(start, () => cluster.Crash(fault.Node));
+                    cluster.At(end, () => cluster.Restart(fault.Node, loseDisk: fault.Kind == FaultKind.LoseDisk));
+                    break;
+                case FaultKind.Join:
+                    cluster.At(start, () => cluster.Join());
+                    break;
+                case FaultKind.Leave:
+                    cluster.At(start, () => cluster.Leave(fault.Node));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A scripted fault that is skipped if it would start while a node recovers from a lost disk.</summary>
+    static void ScheduleGuarded(Cluster cluster, ScheduledFault fault, long active, long heal)
+    {
+        var start = Math.Min(heal, active + fault.FromRound * cluster.IntervalTicks);
+        cluster.At(start, () =>
+        {
+            if (cluster.RecoveringLostDisk)
+            {
+                cluster.Trace.Event(cluster.Time.Now, "skip-fault", -1, (long)fault.Kind);
+                return;
+            }
+            var shifted = fault with { FromRound = 0, ToRound = fault.ToRound - fault.FromRound };
+            ScheduleScripted(cluster, new FaultSchedule([shifted]), guard: false, cluster.Time.Now, heal);
+        });
+    }
+
+    static IEnumerable<LinkFault> Open(SimulatedNetwork net, ScheduledFault fault)
+    {
+        switch (fault.Kind)
+        {
+            case FaultKind.Isolate:
+                yield return net.Isolate(fault.Node);
+                break;
+            case FaultKind.OneWay or FaultKind.Drop:
+                yield return net.Drop(fault.Groups[0], fault.Groups[1], fault.Probability);
+                break;
+            default:
+                for (var i = 0; i < fault.Groups.Count; i++)
+                {
+                    for (var j = i + 1; j < fault.Groups.Count; j++)
+                    {
+                        yield return net.Cut(fault.Groups[i], fault.Groups[j]);
+                    }
+                }
+                break;
+        }
+    }
+
+    /// <summary>Random crashes (each round, each up node, with <see cref="SimulationOptions.CrashRate"/>), joins and
+    /// leaves at random times of the active phase.</summary>
+    public static void ScheduleRandom(Cluster cluster, SimulationOptions options, Random random, long active, long heal)
+    {
+        var interval = cluster.IntervalTicks;
+        if (options.CrashRate > 0)
+        {
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                cluster.At(active + round * interval + (long)(random.NextDouble() * interval), () => CrashSome(cluster, options, random, heal));
+            }
+        }
+        for (var i = 0; i < options.Joins; i++)
+        {
+            cluster.At(active + (long)(random.NextDouble() * (heal - active)), () =>
+            {
+                if (!options.GuardRecovery || !cluster.RecoveringLostDisk)
+                {
+                    cluster.Join();
+                }
+            });
+        }
+        for (var i = 0; i < options.Leaves; i++)
+        {
+            cluster.At(active + (long)(random.NextDouble() * (heal - active)), () => LeaveOne(cluster, random));
+        }
+    }
+
+    static void CrashSome(Cluster cluster, SimulationOptions options, Random random, long heal)
+    {
+        if (options.GuardRecovery && cluster.RecoveringLostDisk)
+        {
+            return;
+        }
+        foreach (var node in cluster.Nodes.ToList())
+        {
+            if (node.Status != NodeStatus.Up || node.LeaveRequested || random.NextDouble() >= options.CrashRate)
+            {
+                continue;
+            }
+            node.LoseDiskOnRestart = random.NextDouble() < options.DiskLossRate;
+            var restart = cluster.Time.Now + random.Next(1, options.DowntimeRoundsMax + 1) * cluster.IntervalTicks;
+            cluster.Crash(node.Index);
+            if (restart < heal)
+            {
+                cluster.At(restart, () => RestartDrawn(cluster, node));
+            }
+        }
+    }
+
+    static void LeaveOne(Cluster cluster, Random random)
+    {
+        var staying = cluster.Nodes.Where(n => n.Status != NodeStatus.Left && !n.LeaveRequested).ToList();
+        if (staying.Count > 2)
+        {
+            cluster.Leave(staying[random.Next(staying.Count)].Index);
+        }
+    }
+
+    /// <summary>Restarts a node crashed at random; a drawn disk loss happens only if it cannot lose acknowledged views.</summary>
+    static void RestartDrawn(Cluster cluster, SimNode node)
+    {
+        if (node.Status != NodeStatus.Down)
+        {
+            return;
+        }
+        var lose = node.LoseDiskOnRestart;
+        node.LoseDiskOnRestart = false;
+        if (lose && !cluster.SafeToLoseDisk(node.Index))
+        {
+            cluster.Stats.DiskLossesDowngraded++;
+            lose = false;
+        }
+        cluster.Restart(node.Index, lose);
+    }
+
+    /// <summary>The end of the active phase: partitions heal, crashed nodes restart, and convergence is tracked.</summary>
+    public static void Heal(Cluster cluster)
+    {
+        cluster.Network.Heal();
+        foreach (var node in cluster.Nodes)
+        {
+            RestartDrawn(cluster, node);
+        }
+        cluster.ArmConvergence();
+    }
+}

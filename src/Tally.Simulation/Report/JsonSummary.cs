@@ -1,0 +1,32 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Tally.Simulation.Report;
+
+/// <summary>The one-line JSON summary of a run:
+/// <c>{"seed","nodes","converged","rounds","simulatedMs","messages","bytes","acknowledged","finalCounts":{"min","max"}}</c>.</summary>
+public static class JsonSummary
+{
+    public static string Write(SimulationResult result)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("seed", result.Seed);
+            json.WriteNumber("nodes", result.Nodes);
+            json.WriteBoolean("converged", result.Passed);
+            json.WriteNumber("rounds", result.Rounds);
+            json.WriteNumber("simulatedMs", Math.Round(result.SimulatedMs, 3));
+            json.WriteNumber("messages", result.Messages);
+            json.WriteNumber("bytes", result.Bytes);
+            json.WriteNumber("acknowledged", result.Acknowledged);
+            json.WriteStartObject("finalCounts");
+            json.WriteNumber("min", result.FinalMin);
+            json.WriteNumber("max", result.FinalMax);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

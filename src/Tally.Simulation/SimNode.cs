@@ -1,0 +1,60 @@
+using Tally.Crdt;
+using Tally.Replication;
+
+namespace Tally.Simulation;
+
+public enum NodeStatus
+{
+    /// <summary>Running (possibly still recovering, or leaving).</summary>
+    Up,
+    /// <summary>Crashed; its disk waits for a restart.</summary>
+    Down,
+    /// <summary>Left the cluster gracefully; never comes back.</summary>
+    Left,
+}
+
+/// <summary>The simulator's host for one node: what a Tally.Node process is to its <see cref="ReplicaNode"/>. It
+/// owns the disk, the batch of own views waiting for their group commit, and the node's incarnation.</summary>
+public sealed class SimNode(int index, ReplicaId id, SimulatedDisk disk, IReadOnlyList<string> seeds)
+{
+    public int Index => index;
+    public ReplicaId Id => id;
+    public string Address => id.Value;
+    public SimulatedDisk Disk => disk;
+    public IReadOnlyList<string> Seeds => seeds;
+
+    /// <summary>The running core, or null while down or after leaving. Dropping it loses the node's memory.</summary>
+    public ReplicaNode? Replica { get; internal set; }
+
+    public NodeStatus Status { get; internal set; } = NodeStatus.Down;
+
+    /// <summary>Bumped at every start, so ticks of an earlier process are ignored.</summary>
+    public int Epoch { get; internal set; }
+
+    public int Starts { get; internal set; }
+
+    public long LastIncarnation { get; internal set; }
+
+    /// <summary>Own views prepared since the last group commit: absolute own entries, applied after the flush.</summary>
+    internal CounterMap? OwnBatch { get; set; }
+
+    /// <summary>Views per video in <see cref="OwnBatch"/>, acknowledged to clients at the flush.</summary>
+    internal ulong[]? OwnBatchViews { get; set; }
+
+    /// <summary>The host was asked to leave: it takes no views, and calls BeginLeave once no own batch is pending.</summary>
+    public bool LeaveRequested { get; internal set; }
+
+    /// <summary>The node's last start was with a lost (blank) disk.</summary>
+    public bool LostDisk { get; internal set; }
+
+    /// <summary>A crash that will come back with a blank disk (if that is safe when it restarts).</summary>
+    internal bool LoseDiskOnRestart { get; set; }
+
+    /// <summary>Takes views: up, recovered (durably, when the host uses the recovery marker), not leaving.</summary>
+    public bool AcceptsViews => Status == NodeStatus.Up && Replica is { IsReady: true, IsLeaving: false } && !LeaveRequested &&
+        (disk.Complete || !RecoveryMarker);
+
+    internal bool RecoveryMarker { get; set; } = true;
+
+    public override string ToString() => $"{Address} ({Status}{(Replica is { IsReady: false } ? ", recovering" : "")}{(LeaveRequested ? ", leaving" : "")})";
+}

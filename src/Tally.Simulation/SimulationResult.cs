@@ -1,0 +1,46 @@
+namespace Tally.Simulation;
+
+/// <summary>What a run did. <see cref="Rounds"/> and <see cref="SimulatedMs"/> measure from the heal (views stopped,
+/// faults healed) to convergence.</summary>
+public sealed record SimulationResult
+{
+    public required int Seed { get; init; }
+    public required bool Swarm { get; init; }
+    public required int Nodes { get; init; }
+    public required bool Converged { get; init; }
+    public required Violation? Violation { get; init; }
+
+    /// <summary>Gossip rounds from the heal to convergence (rounded up), or the budget when it did not converge.</summary>
+    public required int Rounds { get; init; }
+
+    /// <summary>Simulated milliseconds from the heal to convergence (or to the end of the budget).</summary>
+    public required double SimulatedMs { get; init; }
+
+    public required double TotalSimulatedMs { get; init; }
+    public required long Messages { get; init; }
+    public required long Delivered { get; init; }
+    public required long Bytes { get; init; }
+    public required ulong Acknowledged { get; init; }
+    public required ulong FinalMin { get; init; }
+    public required ulong FinalMax { get; init; }
+    public required ulong TraceHash { get; init; }
+    public required long Events { get; init; }
+    public required TimeSpan WallTime { get; init; }
+    public required ClusterStats Stats { get; init; }
+    public required CountSeries Series { get; init; }
+
+    /// <summary>Converged and every checker held.</summary>
+    public bool Passed => Converged && Violation is null;
+
+    /// <summary>The seed and how to rerun exactly this run with <c>tally simulate</c>.</summary>
+    public string Rerun => $"Seed={Seed}; rerun with --seed {Seed}{(Swarm ? " --swarm" : "")}";
+
+    /// <summary>Messages delivered per wall-clock second.</summary>
+    public double DeliveredPerSecond => WallTime > TimeSpan.Zero ? Delivered / WallTime.TotalSeconds : 0;
+
+    public string Describe() => Passed
+        ? $"converged in {Rounds} rounds ({SimulatedMs:F0} ms simulated) to {Acknowledged} views; {Rerun}"
+        : Violation is { } v
+            ? $"checker failed: {v}; {Rerun}"
+            : $"did not converge within {Rounds} rounds: counts {FinalMin}..{FinalMax}, acknowledged {Acknowledged}; {Rerun}";
+}

@@ -1,0 +1,70 @@
+namespace Tally.Simulation;
+
+/// <summary>Swarm testing (TigerBeetle's VOPR): every seed draws its own small cluster, load, network and faults, then
+/// heals; the run must converge exactly within the budget with every checker holding.</summary>
+public static class Swarm
+{
+    /// <summary>Rounds after the heal within which a swarm run must converge.</summary>
+    public const int ConvergeRoundsMax = 60;
+
+    public static SimulationOptions Draw(int seed)
+    {
+        var r = new Random(Cluster.Derive(seed, 100));
+        var nodes = r.Next(3, 8);
+        var rounds = r.Next(8, 25);
+        var options = new SimulationOptions
+        {
+            Seed = seed,
+            Nodes = nodes,
+            Videos = r.Next(1, 5),
+            Views = r.Next(20, 300),
+            Rounds = rounds,
+            ConvergeRoundsMax = ConvergeRoundsMax,
+            Interval = TimeSpan.FromMilliseconds(100),
+            Fanout = r.Next(1, 3),
+            Latency = r.Next(3) switch
+            {
+                0 => LatencyModel.Fixed(TimeSpan.FromMilliseconds(r.Next(1, 10))),
+                1 => new LatencyModel(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(r.Next(1, 60)), LatencyShape.Uniform),
+                _ => new LatencyModel(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(r.Next(1, 20)), LatencyShape.Exponential),
+            },
+            Loss = r.Next(3) == 0 ? 0 : r.NextDouble() * 0.3,
+            Duplication = r.Next(2) == 0 ? 0 : r.NextDouble() * 0.1,
+            Reorder = r.Next(2) == 0 ? 0 : r.NextDouble() * 0.2,
+            DiskLatency = TimeSpan.FromMilliseconds(r.Next(0, 30)),
+            CrashRate = r.Next(3) == 0 ? 0 : r.NextDouble() * 0.05,
+            DiskLossRate = r.NextDouble() * 0.5,
+            DowntimeRoundsMax = r.Next(1, 8),
+            Joins = r.Next(4) == 0 ? r.Next(1, 3) : 0,
+            Leaves = r.Next(4) == 0 ? 1 : 0,
+            Sample = false,
+            Swarm = true,
+            GuardRecovery = true,
+        };
+        options.Schedule = Partitions(r, nodes, rounds);
+        return options;
+    }
+
+    static FaultSchedule Partitions(Random r, int nodes, int rounds)
+    {
+        var faults = new List<ScheduledFault>();
+        var count = r.Next(0, 4);
+        for (var i = 0; i < count; i++)
+        {
+            var from = r.Next(0, rounds);
+            var to = from + r.Next(1, rounds - from + 1);
+            var shuffled = Enumerable.Range(0, nodes).OrderBy(_ => r.Next()).ToArray();
+            var cut = r.Next(1, nodes);
+            IReadOnlyList<int> a = shuffled[..cut];
+            IReadOnlyList<int> b = shuffled[cut..];
+            faults.Add(r.Next(4) switch
+            {
+                0 => new ScheduledFault(FaultKind.Isolate, [[shuffled[0]]], 1, from, to),
+                1 => new ScheduledFault(FaultKind.Cut, [a, b], 1, from, to),
+                2 => new ScheduledFault(FaultKind.OneWay, [a, b], 1, from, to),
+                _ => new ScheduledFault(FaultKind.Drop, [a, b], r.NextDouble(), from, to),
+            });
+        }
+        return new FaultSchedule(faults);
+    }
+}

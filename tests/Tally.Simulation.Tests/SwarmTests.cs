@@ -1,0 +1,28 @@
+namespace Tally.Simulation.Tests;
+
+/// <summary>Swarm runs: each seed draws its own cluster (3-7 nodes), load, loss, duplication, reordering, partitions,
+/// crashes, disk losses, joins and leaves, encodes and decodes every message, heals, and must converge exactly within
+/// <see cref="Swarm.ConvergeRoundsMax"/> rounds with every checker holding.</summary>
+public class SwarmTests
+{
+    public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 50)];
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Swarm_Seed_ConvergesExactly(int seed)
+    {
+        var options = Swarm.Draw(seed);
+        options.Wire = WireMode.Full;
+        SimAssert.Passed(Simulator.Run(options));
+    }
+
+    [Fact]
+    public void Draw_DrawsEveryKindOfFault_OverTheSeeds()
+    {
+        var drawn = Enumerable.Range(1, 50).Select(Swarm.Draw).ToList();
+        Assert.True(drawn.Any(o => o.Loss > 0) && drawn.Any(o => o.Duplication > 0) && drawn.Any(o => o.Reorder > 0), "the swarm seeds must draw loss, duplication and reordering");
+        Assert.True(drawn.Any(o => o.CrashRate > 0 && o.DiskLossRate > 0) && drawn.Any(o => o.Joins > 0) && drawn.Any(o => o.Leaves > 0), "the swarm seeds must draw crashes, disk losses, joins and leaves");
+        var kinds = drawn.SelectMany(o => o.Schedule.Faults).Select(f => f.Kind).ToHashSet();
+        Assert.True(kinds.SetEquals([FaultKind.Isolate, FaultKind.Cut, FaultKind.OneWay, FaultKind.Drop]), $"the swarm seeds must draw every partition kind, drew {string.Join(',', kinds)}");
+    }
+}
