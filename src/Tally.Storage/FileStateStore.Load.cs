@@ -7,8 +7,8 @@ namespace Tally.Storage;
 
 public sealed partial class FileStateStore
 {
-    /// <summary>The newest snapshot that base the log (or segment 1 when there is none); the next snapshot folds in
-    /// the log from here. Changed only under the snapshot gate once the store is open.</summary>
+    /// <summary>The sequence of the snapshot the state was loaded from or last written (1 when there is none): the
+    /// next snapshot folds in the log from this segment on. Changed only under the snapshot gate once open.</summary>
     long _baseSequence;
 
     /// <summary>Recovers the directory and returns its state: the newest readable snapshot merged with every record
@@ -78,13 +78,13 @@ public sealed partial class FileStateStore
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var header = ReadHeader(file, FileKind.Snapshot, path, sequence, out var reason)
             ?? throw new StorageCorruptException($"Snapshot '{path}': {reason}.");
-        var map = new CounterMap();
+        CounterMap? map = null;
         var records = 0u;
         using var reader = new RecordReader(file, FileHeader.Size, RandomAccess.GetLength(file));
         while (reader.TryRead(out var payload))
         {
             ct.ThrowIfCancellationRequested();
-            Merge(map, payload, path, reader.Position);
+            Apply(ref map, payload, path, reader.Position);
             records++;
         }
         if (reader.Stop is { } stop)
@@ -92,7 +92,7 @@ public sealed partial class FileStateStore
             throw new StorageCorruptException($"Snapshot '{path}' is damaged at byte {reader.Position}: {stop}.");
         }
         return records == header.Records
-            ? map
+            ? map ?? new CounterMap()
             : throw new StorageCorruptException($"Snapshot '{path}' holds {records} records; its header says {header.Records}.");
     }
 
@@ -172,7 +172,7 @@ public sealed partial class FileStateStore
         while (reader.TryRead(out var payload))
         {
             ct.ThrowIfCancellationRequested();
-            Merge(state ??= new CounterMap(), payload, path, reader.Position);
+            Apply(ref state, payload, path, reader.Position);
             records++;
         }
         if (reader.Stop is { } stop)
@@ -208,13 +208,25 @@ public sealed partial class FileStateStore
         return header;
     }
 
-    /// <summary>Decodes one record and merges it into <paramref name="map"/>. A record that passed its checksum but
-    /// does not decode was not torn: it is damage or another format, and is never skipped.</summary>
-    static void Merge(CounterMap map, ReadOnlyMemory<byte> payload, string path, long end)
+    /// <summary>Our own files, checksummed: only the record size bounds what a decode may allocate.</summary>
+    static readonly DecodeLimits FileLimits = new() { MaxReplicas = 1 << 20, MaxVideos = int.MaxValue };
+
+    /// <summary>Decodes one record and merges it into <paramref name="map"/> (or makes it the map when there is none
+    /// yet). A record that passed its checksum but does not decode was not torn: it is damage or another format, and
+    /// is never skipped.</summary>
+    static void Apply(ref CounterMap? map, ReadOnlyMemory<byte> payload, string path, long end)
     {
         try
         {
-            map.Merge(CrdtBinary.DecodeMap(payload.Span));
+            var decoded = CrdtBinary.DecodeMap(payload.Span, FileLimits);
+            if (map is null)
+            {
+                map = decoded;
+            }
+            else
+            {
+                map.Merge(decoded);
+            }
         }
         catch (Exception e) when (e is CrdtFormatException or OverflowException)
         {

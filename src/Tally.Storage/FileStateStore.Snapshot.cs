@@ -73,7 +73,7 @@ public sealed partial class FileStateStore
     /// are complete and fsynced (the roll did that), so any damage here is an error, not a torn tail.</summary>
     CounterMap ReadCoveredLog(long from, long to, CancellationToken ct)
     {
-        var merged = new CounterMap();
+        CounterMap? merged = null;
         for (var sequence = from; sequence < to; sequence++)
         {
             var path = Path.Combine(DataDirectory, DataFiles.SegmentName(sequence));
@@ -84,14 +84,14 @@ public sealed partial class FileStateStore
             while (reader.TryRead(out var payload))
             {
                 ct.ThrowIfCancellationRequested();
-                Merge(merged, payload, path, reader.Position);
+                Apply(ref merged, payload, path, reader.Position);
             }
             if (reader.Stop is { } stop)
             {
                 throw new StorageCorruptException($"Log segment '{path}' is damaged at byte {reader.Position}: {stop}.");
             }
         }
-        return merged;
+        return merged ?? new CounterMap();
     }
 
     /// <summary>Deletes snapshots beyond the newest <see cref="StorageOptions.SnapshotsKept"/> and the segments

@@ -17,6 +17,9 @@ public sealed partial class FileStateStore
     /// queue many appends and see them share one flush without relying on timing.</summary>
     internal Func<Task>? BeforeBatchAsync { get; set; }
 
+    /// <summary>Test seam: the open log segment, so a test can break it and watch the store fail safely.</summary>
+    internal SafeFileHandle? SegmentForTests => _segment;
+
     /// <summary>Appends <paramref name="delta"/> (absolute entries) to the log. Completes once it is fsynced (or
     /// written, with <see cref="Durability.None"/>); concurrent calls share one write and one fsync.</summary>
     /// <remarks>The delta is encoded before this returns, so the caller may change it afterwards. Cancelling
@@ -68,7 +71,14 @@ public sealed partial class FileStateStore
             {
                 if (BeforeBatchAsync is { } hook)
                 {
-                    await hook().ConfigureAwait(false);
+                    try
+                    {
+                        await hook().ConfigureAwait(false);
+                    }
+                    catch (Exception e)
+                    {
+                        Fail(e);
+                    }
                 }
                 long bytes = 0;
                 while (reader.TryPeek(out var next))

@@ -25,7 +25,7 @@ public static class IncarnationFile
     }
 
     static long Parse(string text, string path) =>
-        long.TryParse(text.AsSpan().TrimEnd('\n'), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+        long.TryParse(text.AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
             : throw new InvalidDataException(
                 $"The incarnation file '{path}' does not hold a positive number. Write a number at least as large as the node's last incarnation into it (or the current unix time in milliseconds if the clock is right) and start again.");

@@ -16,7 +16,8 @@ public sealed class StorageStats
     /// <summary>Batches written: one write call each.</summary>
     public long Writes => Volatile.Read(ref _writes);
 
-    /// <summary>fsync calls on log segments. With group commit it is below <see cref="Appends"/> under concurrency.</summary>
+    /// <summary>fsync calls that made appends durable (one per batch; none with <see cref="Durability.None"/>). With
+    /// group commit it is below <see cref="Appends"/> under concurrency.</summary>
     public long Flushes => Volatile.Read(ref _flushes);
 
     /// <summary>Record bytes appended to the log since the store was opened.</summary>

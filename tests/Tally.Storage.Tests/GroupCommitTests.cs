@@ -124,6 +124,34 @@ public class GroupCommitTests
         }
     }
 
+    [Fact]
+    public async Task AppendAsync_FailsThisAndEveryLaterCall_WhenTheLogCannotBeWritten()
+    {
+        using var dir = new TempDirectory();
+        var logger = new ListLogger<FileStateStore>();
+        var (store, _) = await LoadAsync(dir.Path, logger);
+        await using (store)
+        {
+            await store.AppendAsync(Delta("v1", 1), Ct);
+            store.BeforeBatchAsync = () =>
+            {
+                store.SegmentForTests!.Dispose(); // the next write fails, as on a disk error
+                return Task.CompletedTask;
+            };
+            await Assert.ThrowsAsync<IOException>(async () => await store.AppendAsync(Delta("v2", 1), Ct));
+            store.BeforeBatchAsync = null;
+            var later = await Assert.ThrowsAsync<IOException>(async () => await store.AppendAsync(Delta("v3", 1), Ct));
+            Assert.Contains("takes no more writes", later.Message);
+            await Assert.ThrowsAsync<IOException>(async () => await store.SnapshotAsync(Delta("v1", 1), Ct));
+            Assert.Contains(logger.At(Microsoft.Extensions.Logging.LogLevel.Critical), m => m.Contains("failed", StringComparison.Ordinal));
+        }
+        var (reopened, loaded) = await LoadAsync(dir.Path);
+        await using (reopened)
+        {
+            Assert.True(loaded?.SameStateAs(Delta("v1", 1)), $"what was acknowledged before the failure must load: got {Describe(loaded)}");
+        }
+    }
+
     /// <summary>Holds the store's writer before it drains the queue until <see cref="Open"/> (or dispose, so a failed
     /// assertion cannot leave the store's dispose waiting forever).</summary>
     sealed class WriterGate : IDisposable

@@ -96,6 +96,46 @@ public class RoundTripTests
     }
 
     [Fact]
+    public async Task SnapshotAsync_LosesNothing_WhileAppendsRun()
+    {
+        using var dir = new TempDirectory();
+        var applied = new CounterMap();
+        var gate = new Lock();
+        var (store, _) = await LoadAsync(dir.Path);
+        await using (store)
+        {
+            var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+            {
+                for (var i = 1; i <= 60; i++)
+                {
+                    var delta = Delta($"v{w}-{i % 7}", (ulong)i);
+                    await store.AppendAsync(delta, Ct);
+                    lock (gate)
+                    {
+                        applied.Merge(delta); // applied after the append completes, as the host does
+                    }
+                }
+            }, Ct)).ToList();
+            while (writers.Any(w => !w.IsCompleted))
+            {
+                ValueTask snapshot;
+                lock (gate)
+                {
+                    snapshot = store.SnapshotAsync(applied, Ct); // copies the state before it first yields
+                }
+                await snapshot;
+            }
+            await Task.WhenAll(writers);
+            Assert.True(store.Stats.Snapshots > 0, "the test must take snapshots while appends run");
+        }
+        var (reopened, loaded) = await LoadAsync(dir.Path);
+        await using (reopened)
+        {
+            Assert.True(loaded?.SameStateAs(applied), $"every append must survive snapshots taken while it ran: expected {Describe(applied)}, got {Describe(loaded)}");
+        }
+    }
+
+    [Fact]
     public async Task SnapshotAsync_DropsCoveredFiles_BeyondSnapshotsKept()
     {
         using var dir = new TempDirectory();
