@@ -13,6 +13,7 @@ static class Program
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(DashboardCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(NodeCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

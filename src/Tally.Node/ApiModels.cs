@@ -1,0 +1,76 @@
+using System.Text.Json.Serialization;
+
+namespace Tally.Node;
+
+/// <summary>Body of <c>POST /videos/{videoId}/views</c> (optional; default amount 1).</summary>
+/// <param name="Amount">Views to add: 1 to 1,000,000.</param>
+public sealed record AmountBody(long Amount = 1);
+
+/// <summary>Body of <c>PUT /videos/{videoId}/total</c>.</summary>
+/// <param name="Total">The new value of this node's entry; lower than the current one is refused (409).</param>
+public sealed record TotalBody([property: JsonRequired] ulong Total);
+
+/// <summary>The answer to a view: <c>total</c> = views this node received, <c>count</c> = views network-wide as this
+/// node knows now.</summary>
+public sealed record ViewResponse(string VideoId, string NodeId, ulong Total, ulong Count);
+
+/// <summary>One video as this node knows it, with every node's entry.</summary>
+public sealed record VideoResponse(string VideoId, string NodeId, ulong Total, ulong Count, IReadOnlyDictionary<string, ulong> Replicas);
+
+public sealed record VideoSummary(string VideoId, ulong Total, ulong Count);
+
+/// <summary>A page of videos in ordinal id order; pass <c>next</c> as <c>after</c> for the following page (null on
+/// the last page).</summary>
+/// <param name="Known">Videos this node knows in all.</param>
+public sealed record VideoPage(string NodeId, int Known, IReadOnlyList<VideoSummary> Videos, string? Next);
+
+/// <summary>Body of <c>POST /views</c>: up to the configured number of entries, committed together.</summary>
+public sealed record BatchBody([property: JsonRequired] IReadOnlyList<BatchEntry>? Views);
+
+/// <param name="Amount">Views to add: 1 to 1,000,000 (default 1).</param>
+public sealed record BatchEntry([property: JsonRequired] string? VideoId, long Amount = 1);
+
+/// <summary>The answer to a batch: per distinct video (entries for the same video are added up), in first-seen order.</summary>
+public sealed record BatchResponse(string NodeId, ulong Views, IReadOnlyList<VideoSummary> Results);
+
+/// <summary>This node's view of the cluster and hints for judging convergence.</summary>
+/// <param name="Digest">Hex root of this node's state digest at <paramref name="DigestVersion"/>: nodes with equal
+/// digests hold equal states. While the state changes it is computed at most once per gossip interval.</param>
+/// <param name="Version">Version of this node's state: it grows with every change.</param>
+public sealed record ClusterResponse(
+    string NodeId,
+    string Address,
+    long Incarnation,
+    string Phase,
+    long Round,
+    string Digest,
+    long DigestVersion,
+    long Version,
+    int Videos,
+    IReadOnlyList<MemberResponse> Members,
+    IReadOnlyList<string> Faults);
+
+/// <param name="Status">alive, suspect, down or left.</param>
+/// <param name="LastHeard">When its heartbeat last advanced (directly or through gossip).</param>
+/// <param name="LastExchange">When it last sent this node a message itself.</param>
+/// <param name="AckedVersion">Our state version the member has acknowledged (it holds all our changes up to it).</param>
+/// <param name="HeldVersion">The member's state version up to which we hold all its changes.</param>
+public sealed record MemberResponse(
+    string Id,
+    string Address,
+    string Status,
+    bool Self,
+    long Incarnation,
+    long Heartbeat,
+    DateTimeOffset? LastHeard,
+    DateTimeOffset? LastExchange,
+    long AckedVersion,
+    long HeldVersion,
+    bool Synced);
+
+/// <summary>Body of <c>POST /admin/faults</c>: peers (node ids or URLs) whose gossip is dropped both ways; empty heals.</summary>
+public sealed record FaultsBody([property: JsonRequired] IReadOnlyList<string>? Drop);
+
+public sealed record FaultsResponse(string NodeId, IReadOnlyList<string> Drop);
+
+public sealed record LeaveResponse(string NodeId, string Phase);

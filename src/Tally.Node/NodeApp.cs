@@ -1,0 +1,126 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Tally.Replication;
+using Tally.ServiceDefaults;
+
+namespace Tally.Node;
+
+/// <summary>Builds a node: <see cref="CreateBuilder"/> registers its services (the caller adds an
+/// <see cref="IStateStore"/>, or replaces one), <see cref="Build"/> maps its routes.</summary>
+public static class NodeApp
+{
+    /// <param name="settings">Configuration that overrides every other source (what <c>tally node</c> parsed from
+    /// its options and <c>TALLY_*</c> variables), e.g. <c>Node:Id</c>, <c>Replication:GossipInterval</c>.</param>
+    public static WebApplicationBuilder CreateBuilder(IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddEnvironmentVariables("TALLY_");
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        if (builder.Configuration[$"{NodeOptions.SectionName}:{nameof(NodeOptions.Listen)}"] is { Length: > 0 } listen)
+        {
+            builder.WebHost.UseUrls(listen); // only there: no default ports, no other interfaces
+        }
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        // Quiet by default: per-request, per-retry and per-health-check lines would drown the node's own log (and cost
+        // the hot path). A start failure is reported by `tally node` itself.
+        builder.Logging
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
+            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("System.Net.Http", LogLevel.Warning)
+            .AddFilter("Polly", LogLevel.Error);
+        builder.AddServiceDefaults(NodeMetrics.MeterName, Storage.FileStateStore.MeterName);
+        builder.Services.AddTallyNode();
+        return builder;
+    }
+
+    /// <summary>Everything a node needs except its <see cref="IStateStore"/> (<see cref="FileStorage.AddFileStorage"/>, or
+    /// another store in tests).</summary>
+    public static IServiceCollection AddTallyNode(this IServiceCollection services)
+    {
+        services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+        services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<NodeOptions>>((kestrel, node) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = Math.Max(node.Value.GossipBodyBytesMax, node.Value.BatchBodyBytesMax);
+        });
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IIncarnationSource, ClockIncarnation>();
+
+        services.AddSingleton<NodeMetrics>();
+        services.AddSingleton<ReplicaHost>();
+        services.AddSingleton<FaultSet>();
+        services.AddSingleton<IdempotencyCache>();
+        services.AddSingleton<GossipSender>();
+        services.AddSingleton<PersistQueue>();
+        services.AddSingleton<ViewRecorder>();
+        // Start order: load, then the storage writer, the recorder and the gossip loop (they stop in reverse).
+        services.AddHostedService<ReplicaStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<PersistQueue>());
+        services.AddHostedService(sp => sp.GetRequiredService<ViewRecorder>());
+        services.AddHostedService<GossipService>();
+
+        services.AddHttpClient<ITransport, HttpTransport>()
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(1), // re-resolve DNS names (containers come and go)
+                ConnectTimeout = TimeSpan.FromSeconds(2),
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddStandardResilienceHandler()
+            .SelectPipelineByAuthority(); // one circuit breaker per peer
+        services.AddOptions<HttpStandardResilienceOptions>().Configure<IOptions<NodeOptions>>((resilience, node) =>
+        {
+            resilience.AttemptTimeout.Timeout = node.Value.SendAttemptTimeout;
+            resilience.TotalRequestTimeout.Timeout = node.Value.SendTimeout;
+            resilience.Retry.MaxRetryAttempts = 2;
+            resilience.Retry.Delay = TimeSpan.FromMilliseconds(50);
+            resilience.CircuitBreaker.SamplingDuration = node.Value.SendAttemptTimeout * 2 + TimeSpan.FromSeconds(1);
+            resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(1);
+        });
+
+        services.AddNodeAuth();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.Customize);
+        services.AddExceptionHandler(o => o.StatusCodeSelector = e => e is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, NodeJsonContext.Default));
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Tally node";
+            document.Info.Description = "One node of Tally, a distributed view counter built on a grow-only counter CRDT.";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks().AddCheck<ReplicaHealthCheck>("replica");
+        return services;
+    }
+
+    /// <summary>Builds the app and maps the middleware and every route.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapDefaultEndpoints();
+        app.MapVideosApi();
+        app.MapViewsApi();
+        app.MapClusterApi();
+        app.MapInternalApi();
+        app.MapAdminApi();
+        return app;
+    }
+}

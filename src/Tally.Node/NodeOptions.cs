@@ -1,0 +1,109 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tally.Node;
+
+/// <summary>One node's identity, addresses, secrets and API limits (section <c>Node</c>; <c>tally node</c> maps its
+/// command-line options and <c>TALLY_*</c> variables here). Gossip tuning is in
+/// <see cref="Replication.ReplicationOptions"/>.</summary>
+public sealed class NodeOptions
+{
+    public const string SectionName = "Node";
+
+    /// <summary>The node id: 1-64 characters from [A-Za-z0-9._-]. Keep it across restarts: it names the node's
+    /// entries in every counter.</summary>
+    [Required(ErrorMessage = "Node:Id (--id, TALLY_ID) is required.")]
+    public string Id { get; set; } = "";
+
+    /// <summary>Where to listen, e.g. <c>http://127.0.0.1:8001</c>. The node binds there and nowhere else.</summary>
+    [Required(ErrorMessage = "Node:Listen (--listen, TALLY_LISTEN) is required, e.g. http://127.0.0.1:8001.")]
+    public string Listen { get; set; } = "";
+
+    /// <summary>The URL peers use to reach this node (default: <see cref="Listen"/>); needed when listening on a
+    /// wildcard address or behind a container's port mapping.</summary>
+    public string? Advertise { get; set; }
+
+    /// <summary>Data directory (state log, snapshots, incarnation).</summary>
+    public string? Data { get; set; }
+
+    /// <summary>Peers to join through: URLs such as <c>http://node2:8001</c> (DNS names are resolved on connect).</summary>
+    public string[] Peers { get; set; } = [];
+
+    /// <summary>Shared secret between nodes: every <c>/internal/...</c> request carries it as a bearer token.</summary>
+    [Required(ErrorMessage = "Node:ClusterKey (--cluster-key, TALLY_CLUSTER_KEY) is required: the secret shared by the cluster's nodes.")]
+    public string ClusterKey { get; set; } = "";
+
+    /// <summary>Bearer token for <c>/admin/...</c> (leave, faults).</summary>
+    [Required(ErrorMessage = "Node:AdminToken (--admin-token, TALLY_ADMIN_TOKEN) is required: the bearer token of /admin routes.")]
+    public string AdminToken { get; set; } = "";
+
+    /// <summary>Seed of the core's random choices (gossip targets); 0 picks one at start.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>A retry with the same <c>Idempotency-Key</c> within this window (and while the key is among the
+    /// <see cref="IdempotencyKeysMax"/> newest) gets the first answer and is counted once.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    [Range(0, 10_000_000)]
+    public int IdempotencyKeysMax { get; set; } = 100_000;
+
+    /// <summary>Most entries in one <c>POST /views</c> batch.</summary>
+    [Range(1, 1_000_000)]
+    public int BatchViewsMax { get; set; } = 10_000;
+
+    /// <summary>Largest JSON body of a single-video request (views, total).</summary>
+    [Range(64, 1 << 20)]
+    public int SmallBodyBytesMax { get; set; } = 4096;
+
+    /// <summary>Largest JSON body of a <c>POST /views</c> batch.</summary>
+    [Range(1024, 256 << 20)]
+    public int BatchBodyBytesMax { get; set; } = 1 << 20;
+
+    /// <summary>Largest gossip message accepted from a peer.</summary>
+    [Range(1024, 1 << 30)]
+    public int GossipBodyBytesMax { get; set; } = 64 << 20;
+
+    /// <summary>Most videos in one page of <c>GET /videos</c>.</summary>
+    [Range(1, 100_000)]
+    public int PageLimitMax { get; set; } = 1000;
+
+    /// <summary>View requests waiting for the next group commit; more are refused with 503.</summary>
+    [Range(1, 10_000_000)]
+    public int ViewQueueMax { get; set; } = 65_536;
+
+    /// <summary>Most view requests folded into one durable commit.</summary>
+    [Range(1, 1_000_000)]
+    public int CommitViewsMax { get; set; } = 8192;
+
+    /// <summary>Own-view commits in flight at once: while one waits for its fsync the next is already queued at the
+    /// store, so the disk never waits for the node. 1 makes commits strictly one after another.</summary>
+    [Range(1, 64)]
+    public int CommitsInFlightMax { get; set; } = 2;
+
+    /// <summary>Merged peer deltas waiting to be appended to storage; gossip from peers waits when it is full.</summary>
+    [Range(1, 1_000_000)]
+    public int PersistQueueMax { get; set; } = 1024;
+
+    /// <summary>Gossip sends in flight at once, and to one peer; a message beyond either is dropped (the core
+    /// tolerates loss and resends what is not acknowledged).</summary>
+    [Range(1, 10_000)]
+    public int SendsInFlightMax { get; set; } = 64;
+
+    [Range(1, 1000)]
+    public int SendsInFlightPerPeerMax { get; set; } = 4;
+
+    /// <summary>Time limit of one gossip HTTP attempt, and of a send with its retries.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan SendAttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a leaving node waits for a live peer to acknowledge its state before it exits anyway
+    /// (with a warning: its data stays on its disk).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LeaveTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The advertised address as peers see it, without a trailing slash.</summary>
+    public string Address => NodeAddress.Normalize(string.IsNullOrWhiteSpace(Advertise) ? Listen : Advertise);
+}

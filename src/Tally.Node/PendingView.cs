@@ -1,0 +1,97 @@
+using Tally.Crdt;
+
+namespace Tally.Node;
+
+/// <summary>What a view request asks of the <see cref="ViewRecorder"/>.</summary>
+enum ViewKind
+{
+    /// <summary>Add <see cref="PendingView.Amount"/> views of one video.</summary>
+    Add,
+
+    /// <summary>Raise this node's entry for one video to <see cref="PendingView.Amount"/> (the seed's set_to).</summary>
+    Raise,
+
+    /// <summary>Add <see cref="PendingView.Items"/>, all in the same durable commit.</summary>
+    Batch,
+}
+
+/// <summary>How a view request ended.</summary>
+enum ViewStatus
+{
+    Pending,
+    Ok,
+    NotReady,
+    Leaving,
+    Busy,
+    Overflow,
+    Regression,
+    StorageFailed,
+    ShuttingDown,
+}
+
+/// <summary>One distinct video of a batch and the views to add to it.</summary>
+readonly record struct BatchItem(VideoId Video, ulong Amount);
+
+/// <summary>A view request on its way through a group commit. The recorder fills the results under the replica lock
+/// and completes it once the commit is durable and applied (or failed).</summary>
+sealed class PendingView
+{
+    readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    PendingView(ViewKind kind, VideoId video, ulong amount, BatchItem[]? items)
+    {
+        Kind = kind;
+        Video = video;
+        Amount = amount;
+        Items = items;
+        if (items is not null)
+        {
+            Totals = new ulong[items.Length];
+            Counts = new ulong[items.Length];
+        }
+    }
+
+    public static PendingView Add(VideoId video, ulong amount) => new(ViewKind.Add, video, amount, null);
+
+    public static PendingView Raise(VideoId video, ulong total) => new(ViewKind.Raise, video, total, null);
+
+    public static PendingView Batch(BatchItem[] items) => new(ViewKind.Batch, default, 0, items);
+
+    public ViewKind Kind { get; }
+    public VideoId Video { get; }
+    public ulong Amount { get; }
+    public BatchItem[]? Items { get; }
+
+    public ViewStatus Status { get; set; }
+    public string? Detail { get; set; }
+
+    /// <summary>Results of <see cref="ViewKind.Add"/> and <see cref="ViewKind.Raise"/>: this node's entry after the
+    /// request, and the video's network-wide count right after the commit.</summary>
+    public ulong Total { get; set; }
+    public ulong Count { get; set; }
+
+    /// <summary>Results of <see cref="ViewKind.Batch"/>, per item.</summary>
+    public ulong[]? Totals { get; }
+    public ulong[]? Counts { get; }
+
+    /// <summary>Views this request added to this node's entries (for metrics).</summary>
+    public ulong Added { get; set; }
+
+    public Task Completion => _done.Task;
+
+    public PendingView Fail(ViewStatus status, string? detail = null)
+    {
+        Status = status;
+        Detail = detail;
+        return this;
+    }
+
+    public void Complete()
+    {
+        if (Status == ViewStatus.Pending)
+        {
+            Status = ViewStatus.Ok;
+        }
+        _done.TrySetResult();
+    }
+}

@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Tally.Crdt;
+
+namespace Tally.Node;
+
+/// <summary>The batch endpoint: many views of many videos in one request and one durable commit.</summary>
+public static class ViewsApi
+{
+    public static RouteGroupBuilder MapViewsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/views").WithTags("Views");
+        group.MapPost("/", RecordBatchAsync).WithName("RecordViews")
+            .WithSummary("Count a batch of views ({\"views\":[{\"videoId\":\"v\",\"amount\":n}, ...]}) in one durable commit: all or nothing.")
+            .WithDescription("At most Node:BatchViewsMax entries (default 10,000), each amount 1 to 1,000,000. Answers per distinct video. Idempotency-Key works as for single views.")
+            .Accepts<BatchBody>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return group;
+    }
+
+    internal static async Task<Results<Ok<BatchResponse>, ValidationProblem, ProblemHttpResult>> RecordBatchAsync(
+        HttpContext context, ViewRecorder recorder, IdempotencyCache idempotency, ReplicaHost host,
+        IOptions<NodeOptions> options, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.BatchBody, options.Value.BatchBodyBytesMax, ct).ConfigureAwait(false);
+        if (body.Problem is { } problem)
+        {
+            return problem;
+        }
+        if (body.Value?.Views is not { Count: > 0 } views)
+        {
+            return Problems.Invalid("views", "The body must be {\"views\": [{\"videoId\": \"...\", \"amount\": n}, ...]} with at least one entry.");
+        }
+        if (views.Count > options.Value.BatchViewsMax)
+        {
+            return Problems.Invalid("views", $"A batch holds at most {options.Value.BatchViewsMax:N0} entries; got {views.Count:N0}.");
+        }
+        if (Validate(views) is { } invalid)
+        {
+            return invalid;
+        }
+        var items = Aggregate(views, out var total);
+        PendingView? pending;
+        if (context.Request.Headers.TryGetValue(IdempotencyCache.HeaderName, out var keys) && idempotency.Enabled)
+        {
+            var key = keys.ToString();
+            if (keys.Count != 1 || !IdempotencyCache.IsValidKey(key))
+            {
+                return Problems.BadIdempotencyKey();
+            }
+            pending = idempotency.GetOrSubmit(key, Fingerprint(items), () => recorder.Submit(PendingView.Batch(items)));
+            if (pending is null)
+            {
+                return Problems.IdempotencyKeyReused();
+            }
+        }
+        else
+        {
+            pending = recorder.Submit(PendingView.Batch(items));
+        }
+        await pending.Completion.ConfigureAwait(false);
+        if (pending.Status != ViewStatus.Ok)
+        {
+            return Problems.For(pending, context);
+        }
+        var results = new VideoSummary[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            results[i] = new VideoSummary(items[i].Video.Value, pending.Totals![i], pending.Counts![i]);
+        }
+        return TypedResults.Ok(new BatchResponse(host.Id.Value, total, results));
+    }
+
+    static ValidationProblem? Validate(IReadOnlyList<BatchEntry> views)
+    {
+        for (var i = 0; i < views.Count; i++)
+        {
+            if (views[i] is null)
+            {
+                return Problems.Invalid($"views[{i}]", $"Entry {i} is null; each entry is {{\"videoId\": \"...\", \"amount\": n}}.");
+            }
+            if (!VideoId.TryParse(views[i].VideoId, out _))
+            {
+                return Problems.InvalidVideo(views[i].VideoId, $"views[{i}].videoId");
+            }
+            if (views[i].Amount is < 1 or > Problems.AmountMax)
+            {
+                return Problems.InvalidAmount(views[i].Amount, $"views[{i}].amount");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>One item per distinct video, amounts added up, in first-seen order.</summary>
+    static BatchItem[] Aggregate(IReadOnlyList<BatchEntry> views, out ulong total)
+    {
+        var index = new Dictionary<string, int>(views.Count, StringComparer.Ordinal);
+        var items = new List<BatchItem>(views.Count);
+        total = 0;
+        foreach (var view in views)
+        {
+            var amount = (ulong)view.Amount;
+            total += amount;
+            if (index.TryGetValue(view.VideoId!, out var at))
+            {
+                items[at] = items[at] with { Amount = items[at].Amount + amount };
+            }
+            else
+            {
+                index.Add(view.VideoId!, items.Count);
+                items.Add(new BatchItem(VideoId.Parse(view.VideoId!), amount));
+            }
+        }
+        return [.. items];
+    }
+
+    /// <summary>A hash of the batch, so a remembered key costs a few bytes whatever the batch's size.</summary>
+    static string Fingerprint(BatchItem[] items) => "batch " + Convert.ToHexString(
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', items.Select(i => $"{i.Video}={i.Amount}")))));
+}

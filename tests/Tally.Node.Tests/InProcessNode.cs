@@ -1,0 +1,69 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Tally.Replication;
+
+namespace Tally.Node.Tests;
+
+/// <summary>A node hosted in memory on ASP.NET Core's TestServer (what WebApplicationFactory does, for an app that is
+/// built by <see cref="NodeApp"/> rather than by an entry point), with a <see cref="MemoryStateStore"/>.</summary>
+sealed class InProcessNode : IAsyncDisposable
+{
+    public const string ClusterKey = "test-cluster-key";
+    public const string AdminToken = "test-admin-token";
+
+    readonly WebApplication _app;
+
+    InProcessNode(WebApplication app, MemoryStateStore store)
+    {
+        _app = app;
+        Store = store;
+        Client = app.GetTestClient();
+    }
+
+    public MemoryStateStore Store { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<InProcessNode> StartAsync(MemoryStateStore? store = null, string id = "n1",
+        IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    {
+        store ??= new MemoryStateStore(new Crdt.CounterMap());
+        var all = new Dictionary<string, string?>
+        {
+            ["Node:Id"] = id,
+            ["Node:Listen"] = "http://127.0.0.1:1",
+            ["Node:ClusterKey"] = ClusterKey,
+            ["Node:AdminToken"] = AdminToken,
+            ["Node:BatchViewsMax"] = "100",
+            ["Node:BatchBodyBytesMax"] = "65536",
+            ["Replication:GossipInterval"] = "00:00:00.050",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            all[key] = value;
+        }
+        var builder = NodeApp.CreateBuilder(all);
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<IStateStore>(store);
+        var app = NodeApp.Build(builder);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return new InProcessNode(app, store);
+    }
+
+    public HttpRequestMessage Admin(HttpMethod method, string path, HttpContent? content = null) => new(method, path)
+    {
+        Content = content,
+        Headers = { Authorization = new AuthenticationHeaderValue("Bearer", AdminToken) },
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,67 @@
+using Tally.Crdt;
+using Tally.Replication;
+
+namespace Tally.Node.Tests;
+
+/// <summary>An in-memory <see cref="IStateStore"/> for in-process tests: it keeps what was appended and counts the
+/// appends, so a test can see one commit per batch. It can be told to fail, like a full disk.</summary>
+sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
+{
+    readonly Lock _lock = new();
+    readonly CounterMap _disk = initial?.Clone() ?? new CounterMap();
+    bool _empty = initial is null;
+
+    public int Appends { get; private set; }
+
+    public bool Fail { get; set; }
+
+    /// <summary>How long an append takes, like an fsync, so that concurrent requests pile up behind it.</summary>
+    public TimeSpan AppendDelay { get; set; }
+
+    public CounterMap Disk
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _disk.Clone();
+            }
+        }
+    }
+
+    public ValueTask<CounterMap?> LoadAsync(CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_empty ? null : _disk.Clone());
+        }
+    }
+
+    public async ValueTask AppendAsync(CounterMap delta, CancellationToken ct)
+    {
+        if (AppendDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(AppendDelay, ct);
+        }
+        lock (_lock)
+        {
+            if (Fail)
+            {
+                throw new IOException("No space left on device (simulated).");
+            }
+            _disk.Merge(delta);
+            _empty = false;
+            Appends++;
+        }
+    }
+
+    public ValueTask SnapshotAsync(CounterMap state, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            _disk.Merge(state);
+            _empty = false;
+        }
+        return ValueTask.CompletedTask;
+    }
+}
