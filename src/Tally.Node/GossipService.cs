@@ -25,11 +25,10 @@ public sealed partial class GossipService(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                var effects = host.Tick();
-                sender.Send(effects.Messages);
-                if (effects.Persist is { } delta)
+                var (effects, durable) = host.Tick();
+                if (await IsDurableAsync(durable).ConfigureAwait(false))
                 {
-                    await persist.EnqueueAsync(delta, stoppingToken).ConfigureAwait(false);
+                    sender.Send(effects.Messages);
                 }
                 if (host.SnapshotDue(host.VideoCount()))
                 {
@@ -58,8 +57,27 @@ public sealed partial class GossipService(
         }
     }
 
+    /// <summary>Waits until the merges the round's messages acknowledge are on disk. If storage failed, the round is
+    /// skipped: sending would acknowledge what the disk does not hold.</summary>
+    async Task<bool> IsDurableAsync(Task durable)
+    {
+        try
+        {
+            await durable.ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e)
+        {
+            Log.RoundSkipped(logger, e);
+            return false;
+        }
+    }
+
     static partial class Log
     {
+        [LoggerMessage(Level = LogLevel.Error, Message = "Gossip round skipped: merged state could not be stored, so it must not be acknowledged")]
+        public static partial void RoundSkipped(ILogger logger, Exception exception);
+
         [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} left: a live peer acknowledged all its state; stopping")]
         public static partial void LeaveComplete(ILogger logger, string nodeId);
 

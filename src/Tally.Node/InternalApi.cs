@@ -24,7 +24,7 @@ public static class InternalApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> ReceiveGossipAsync(
-        HttpContext context, ReplicaHost host, GossipSender sender, PersistQueue persist, FaultSet faults,
+        HttpContext context, ReplicaHost host, GossipSender sender, FaultSet faults,
         NodeMetrics metrics, IOptions<NodeOptions> options, CancellationToken ct)
     {
         var bytes = await RequestBody.ReadBytesAsync(context.Request, options.Value.GossipBodyBytesMax, ct).ConfigureAwait(false);
@@ -48,19 +48,18 @@ public static class InternalApi
             return TypedResults.NoContent(); // as if the network had lost it
         }
         Effects effects;
+        Task durable;
         try
         {
-            effects = host.Receive(message);
+            (effects, durable) = host.Receive(message);
         }
         catch (CounterOverflowException e)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Gossip would overflow a count");
         }
+        // The replies acknowledge this merge: they leave only once it is durable (see MergeJournal).
+        await durable.WaitAsync(ct).ConfigureAwait(false);
         sender.Send(effects.Messages);
-        if (effects.Persist is { } delta)
-        {
-            await persist.EnqueueAsync(delta, ct).ConfigureAwait(false);
-        }
         return TypedResults.NoContent();
     }
 }

@@ -69,6 +69,7 @@ public static class NodeApp
         services.AddSingleton<FaultSet>();
         services.AddSingleton<IdempotencyCache>();
         services.AddSingleton<GossipSender>();
+        services.AddSingleton<MergeJournal>();
         services.AddSingleton<PersistQueue>();
         services.AddSingleton<ViewRecorder>();
         // Start order: load, then the storage writer, the recorder and the gossip loop (they stop in reverse).

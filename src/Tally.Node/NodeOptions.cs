@@ -80,10 +80,6 @@ public sealed class NodeOptions
     [Range(1, 64)]
     public int CommitsInFlightMax { get; set; } = 2;
 
-    /// <summary>Merged peer deltas waiting to be appended to storage; gossip from peers waits when it is full.</summary>
-    [Range(1, 1_000_000)]
-    public int PersistQueueMax { get; set; } = 1024;
-
     /// <summary>Gossip sends in flight at once, and to one peer; a message beyond either is dropped (the core
     /// tolerates loss and resends what is not acknowledged).</summary>
     [Range(1, 10_000)]

@@ -1,42 +1,33 @@
-using System.Threading.Channels;
-using Microsoft.Extensions.Options;
 using Tally.Crdt;
 
 namespace Tally.Node;
 
-/// <summary>Appends what gossip merged (<c>Effects.Persist</c>) to storage, folding whatever queued up meanwhile
-/// into one append, and takes snapshots. The core does not need these appends before it sends: a node that restarts
-/// without them gets a new incarnation and its peers send them again.</summary>
+/// <summary>Appends what gossip merged (<c>Effects.Persist</c>, queued in the <see cref="MergeJournal"/>) to storage,
+/// folding whatever queued up meanwhile into one append, then signals each entry durable so the messages that
+/// acknowledge it may leave; and takes snapshots.</summary>
 /// <remarks>Snapshots run here, between appends of merged deltas, so the state they copy holds every merged delta
 /// appended before them (gossip deltas are merged before they are queued). Own batches: see
 /// <see cref="SnapshotAsync"/>.</remarks>
 public sealed partial class PersistQueue : BackgroundService
 {
     readonly ReplicaHost _host;
+    readonly MergeJournal _journal;
     readonly ILogger<PersistQueue> _logger;
-    readonly Channel<CounterMap?> _queue;
     int _snapshotRequested;
 
-    public PersistQueue(ReplicaHost host, IOptions<NodeOptions> options, ILogger<PersistQueue> logger)
+    public PersistQueue(ReplicaHost host, MergeJournal journal, ILogger<PersistQueue> logger)
     {
         _host = host;
+        _journal = journal;
         _logger = logger;
-        _queue = Channel.CreateBounded<CounterMap?>(new BoundedChannelOptions(options.Value.PersistQueueMax)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
-
-    /// <summary>Queues a merged delta; waits while the queue is full (back-pressure on gossip).</summary>
-    public ValueTask EnqueueAsync(CounterMap delta, CancellationToken ct) => _queue.Writer.WriteAsync(delta, ct);
 
     /// <summary>Asks for a snapshot after the appends queued so far.</summary>
     public void RequestSnapshot()
     {
         if (Interlocked.Exchange(ref _snapshotRequested, 1) == 0)
         {
-            _queue.Writer.TryWrite(null);
+            _journal.Wake();
         }
     }
 
@@ -44,7 +35,7 @@ public sealed partial class PersistQueue : BackgroundService
     {
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            while (await _journal.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 await DrainAsync(CancellationToken.None).ConfigureAwait(false);
                 if (Interlocked.Exchange(ref _snapshotRequested, 0) == 1)
@@ -62,7 +53,7 @@ public sealed partial class PersistQueue : BackgroundService
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         // Whatever gossip merged before the stop, and a snapshot so the next start replays a short log.
-        _queue.Writer.TryComplete();
+        _journal.Complete();
         await DrainAsync(cancellationToken).ConfigureAwait(false);
         if (_host.Phase != NodePhase.Loading && _host.LogRowsSinceSnapshot > 0)
         {
@@ -74,9 +65,14 @@ public sealed partial class PersistQueue : BackgroundService
     {
         CounterMap? combined = null;
         var folded = 0;
-        while (_queue.Reader.TryRead(out var delta))
+        var waiting = new List<TaskCompletionSource>();
+        while (_journal.Reader.TryRead(out var entry))
         {
-            if (delta is null)
+            if (entry.Durable is { } durable)
+            {
+                waiting.Add(durable);
+            }
+            if (entry.Delta is not { } delta)
             {
                 continue;
             }
@@ -97,17 +93,20 @@ public sealed partial class PersistQueue : BackgroundService
         }
         if (combined is null || combined.Count == 0)
         {
+            waiting.ForEach(w => w.TrySetResult());
             return;
         }
         try
         {
             await _host.Store.AppendAsync(combined, ct).ConfigureAwait(false);
             _host.NoteAppended(combined.Count);
+            waiting.ForEach(w => w.TrySetResult());
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            // Not fatal: the state is in memory and peers resend it after a restart.
+            // The state is in memory, but it must not be acknowledged: the messages waiting on it are dropped.
             Log.AppendFailed(_logger, e, combined.Count);
+            waiting.ForEach(w => w.TrySetException(e));
         }
     }
 
@@ -146,7 +145,7 @@ public sealed partial class PersistQueue : BackgroundService
 
     static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Could not append {Videos} merged videos to storage; peers will resend them after a restart")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Could not append {Videos} merged videos to storage; the messages acknowledging them are dropped")]
         public static partial void AppendFailed(ILogger logger, Exception exception, int videos);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot of {Videos} videos written; it replaces {Rows} log rows")]

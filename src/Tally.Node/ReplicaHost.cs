@@ -18,6 +18,7 @@ public sealed partial class ReplicaHost(
     IIncarnationSource incarnations,
     TimeProvider time,
     NodeMetrics metrics,
+    MergeJournal journal,
     ILogger<ReplicaHost> logger) : IDisposable
 {
     readonly NodeOptions _options = nodeOptions.Value;
@@ -72,30 +73,33 @@ public sealed partial class ReplicaHost(
         Log.Loaded(logger, Id.Value, node.State.Count, recovered is null, incarnation, elapsed.TotalMilliseconds, _phase);
     }
 
-    /// <summary>One gossip round.</summary>
-    public Effects Tick()
+    /// <summary>One gossip round. Send the messages only once <c>Durable</c> completes: they acknowledge merges.</summary>
+    public (Effects Effects, Task Durable) Tick()
     {
         lock (Sync)
         {
             var effects = Node.Tick();
             UpdatePhase();
-            return effects;
+            return (effects, journal.Barrier);
         }
     }
 
-    /// <summary>Takes in one gossip message; the caller sends the replies and queues the persist delta.</summary>
-    public Effects Receive(GossipMessage message)
+    /// <summary>Takes in one gossip message and queues what it merged for storage. Send the replies only once
+    /// <c>Durable</c> completes: they acknowledge the merge.</summary>
+    public (Effects Effects, Task Durable) Receive(GossipMessage message)
     {
         var started = Stopwatch.GetTimestamp();
         Effects effects;
+        Task durable;
         lock (Sync)
         {
             effects = Node.Receive(message);
             Index.AddNew(Node.State, effects.Persist);
             UpdatePhase();
+            durable = effects.Persist is { } delta ? journal.Add(delta) : journal.Barrier;
         }
         metrics.Merged(Stopwatch.GetElapsedTime(started));
-        return effects;
+        return (effects, durable);
     }
 
     /// <summary>Begins a graceful leave once no own batch is between disk and memory, so the leave covers every
