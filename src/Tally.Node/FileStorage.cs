@@ -21,6 +21,8 @@ public static class FileStorage
         services.AddSingleton<IStateStore>(sp => sp.GetRequiredService<FileStateStore>());
         services.RemoveAll<IIncarnationSource>();
         services.AddSingleton<IIncarnationSource, FileIncarnation>();
+        services.RemoveAll<IRecoveryMarker>();
+        services.AddSingleton<IRecoveryMarker, FileRecoveryMarker>();
         return services;
     }
 

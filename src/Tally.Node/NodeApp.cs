@@ -63,6 +63,7 @@ public static class NodeApp
         });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIncarnationSource, ClockIncarnation>();
+        services.TryAddSingleton<IRecoveryMarker, NoRecoveryMarker>();
 
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<ReplicaHost>();

@@ -19,6 +19,7 @@ public sealed partial class ReplicaHost(
     TimeProvider time,
     NodeMetrics metrics,
     MergeJournal journal,
+    IRecoveryMarker recoveryMarker,
     ILogger<ReplicaHost> logger) : IDisposable
 {
     readonly NodeOptions _options = nodeOptions.Value;
@@ -27,6 +28,8 @@ public sealed partial class ReplicaHost(
     long _logRowsSinceSnapshot;
     (ulong Root, long Version)? _digest;
     long _digestAt;
+    bool _recoveryPending;
+    bool _recoveryPersisting;
 
     internal Lock Sync { get; } = new();
 
@@ -58,6 +61,23 @@ public sealed partial class ReplicaHost(
     {
         var started = Stopwatch.GetTimestamp();
         var recovered = await store.LoadAsync(ct).ConfigureAwait(false);
+        if (_options.Peers.Length > 0)
+        {
+            if (recoveryMarker.Exists)
+            {
+                Log.UnfinishedRecovery(logger, Id.Value, recovered?.Count ?? 0);
+                recovered = null;
+            }
+            else if (recovered is null)
+            {
+                recoveryMarker.Set();
+            }
+            _recoveryPending = recovered is null;
+        }
+        else if (recoveryMarker.Exists)
+        {
+            recoveryMarker.Clear(); // no peer to recover from: what the disk holds is all there is
+        }
         var incarnation = incarnations.Next();
         var seed = _options.Seed != 0 ? _options.Seed : Random.Shared.Next();
         var node = new ReplicaNode(Id, Address, incarnation, replicationOptions.Value, time, new Random(seed), recovered,
@@ -193,12 +213,70 @@ public sealed partial class ReplicaHost(
     public void Dispose() => Commits.Dispose();
 
     /// <summary>Call under <see cref="Sync"/> after any step.</summary>
-    void UpdatePhase() => _phase = Node.IsLeaving ? NodePhase.Leaving : Node.IsReady ? NodePhase.Ready : NodePhase.Recovering;
+    /// <summary>Only under <see cref="Sync"/>. A node that recovered from an empty disk stays Recovering until the
+    /// recovered state is durable and the recovery marker is gone, so a crash right after cannot trust a partial disk.</summary>
+    void UpdatePhase()
+    {
+        if (Node.IsLeaving)
+        {
+            _phase = NodePhase.Leaving;
+        }
+        else if (!Node.IsReady)
+        {
+            _phase = NodePhase.Recovering;
+        }
+        else if (_recoveryPending)
+        {
+            _phase = NodePhase.Recovering;
+            if (!_recoveryPersisting)
+            {
+                _recoveryPersisting = true;
+                _ = FinishRecoveryAsync(Node.State.Clone());
+            }
+        }
+        else
+        {
+            _phase = NodePhase.Ready;
+        }
+    }
+
+    /// <summary>Makes the recovered state durable, then clears the marker, then lets views in.</summary>
+    async Task FinishRecoveryAsync(CounterMap recovered)
+    {
+        try
+        {
+            await store.AppendAsync(recovered, CancellationToken.None).ConfigureAwait(false);
+            recoveryMarker.Clear();
+            lock (Sync)
+            {
+                _recoveryPending = false;
+                UpdatePhase();
+            }
+            Log.Recovered(logger, Id.Value, recovered.Count);
+        }
+        catch (Exception e)
+        {
+            Log.RecoveryNotStored(logger, e, Id.Value);
+            lock (Sync)
+            {
+                _recoveryPersisting = false; // the next step tries again
+            }
+        }
+    }
 
     static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} loaded {Videos} videos (empty disk: {Empty}) as incarnation {Incarnation} in {Milliseconds} ms; phase {Phase}")]
         public static partial void Loaded(ILogger logger, string nodeId, int videos, bool empty, long incarnation, double milliseconds, NodePhase phase);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} was still recovering from peers when it stopped; it ignores the {Videos} videos on disk and recovers again")]
+        public static partial void UnfinishedRecovery(ILogger logger, string nodeId, int videos);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} recovered {Videos} videos from its peers; the state is on disk and views are taken")]
+        public static partial void Recovered(ILogger logger, string nodeId, int videos);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Node {NodeId} could not store its recovered state; it keeps refusing views and tries again")]
+        public static partial void RecoveryNotStored(ILogger logger, Exception exception, string nodeId);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} is leaving: views are refused; it exits once a live peer has acknowledged all its state")]
         public static partial void Leaving(ILogger logger, string nodeId);

@@ -1,5 +1,7 @@
 using System.Net;
+using Tally.Crdt;
 using Tally.Node.Tests.Cluster;
+using Tally.Storage;
 
 namespace Tally.Node.Tests;
 
@@ -191,6 +193,60 @@ public sealed class ClusterTests
             Assert.True(total == before[video], $"a node restarted on an empty disk must recover its own entry ({video}: {total}, had {before[video]})");
         }
         await cluster.WaitForAgreementAsync(cluster.Nodes, Videos, (video, count) => count == load.Acked(video));
+    }
+
+    [Fact]
+    public async Task Cluster_CrashDuringLostDiskRecovery_RecoversAgainInsteadOfTrustingAPartialDisk()
+    {
+        await using var cluster = new TestCluster();
+        await cluster.StartAsync(3);
+        var victim = cluster["n3"];
+        var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed: 8);
+        load.Start(workers: 6);
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        await load.StopAsync();
+        await cluster.WaitForAgreementAsync(cluster.Nodes, Videos, (video, count) => count == load.Acked(video));
+        var before = new Dictionary<string, ulong>();
+        foreach (var video in Videos)
+        {
+            before[video] = (await cluster.GetAsync(victim, $"/videos/{video}")).GetProperty("total").GetUInt64();
+        }
+        var partialVideo = Videos.First(v => before[v] >= 2);
+
+        // Lose the disk and start recovering while the peers ignore the victim, then crash mid-recovery.
+        victim.Kill();
+        Directory.Delete(victim.DataDirectory, recursive: true);
+        var others = cluster.Nodes.Where(n => n != victim).ToList();
+        foreach (var node in others)
+        {
+            using var cut = await cluster.AdminAsync(node, HttpMethod.Post, "/admin/faults", $$"""{"drop":["{{victim.Url}}"]}""");
+            Assert.True(cut.IsSuccessStatusCode, "the peers must drop the victim's gossip while it restarts");
+        }
+        victim.Start();
+        await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.ServiceUnavailable, TestCluster.StartTimeout);
+        victim.Kill();
+
+        // What a partial recovery could have flushed: the victim's own entry, below what it really was.
+        await using (var store = new FileStateStore(new StorageOptions { DataDirectory = victim.DataDirectory },
+                         Microsoft.Extensions.Logging.Abstractions.NullLogger<FileStateStore>.Instance))
+        {
+            await store.LoadAsync(Ct);
+            await store.AppendAsync(CounterMap.Single(VideoId.Parse(partialVideo), ReplicaId.Parse("n3"), 1), Ct);
+        }
+
+        victim.Start();
+        await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.ServiceUnavailable, TestCluster.StartTimeout);
+        using (var refused = await cluster.Client.PostAsync($"{victim.Url}/videos/{partialVideo}/views", null, Ct))
+        {
+            Assert.Contains("recovering", await refused.AssertProblemAsync(503));
+        }
+        await cluster.HealAsync(others);
+        await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.OK, TestCluster.StartTimeout);
+        foreach (var video in Videos)
+        {
+            var total = (await cluster.GetAsync(victim, $"/videos/{video}")).GetProperty("total").GetUInt64();
+            Assert.True(total == before[video], $"a node that crashed while recovering must recover again, not trust its partial disk ({video}: {total}, had {before[video]})");
+        }
     }
 
     [Fact]
