@@ -156,17 +156,63 @@ public sealed class ClusterTests
         await using var cluster = new TestCluster();
         await cluster.StartAsync(3);
         var victim = cluster["n3"];
-        var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed: 5);
+        var (load, before) = await LoadUntilAgreedAsync(cluster, victim, seed: 5);
+
+        var others = await RestartOnEmptyDiskWhilePeersIgnoreItAsync(cluster, victim);
+        await AssertRecoveringAsync(cluster, victim, "v1");
+
+        await cluster.HealAsync(others);
+        await AssertRecoveredTotalsAsync(cluster, victim, before, "a node restarted on an empty disk must recover its own entry");
+        await cluster.WaitForAgreementAsync(cluster.Nodes, Videos, (video, count) => count == load.Acked(video));
+    }
+
+    [Fact]
+    public async Task Cluster_CrashDuringLostDiskRecovery_RecoversAgainInsteadOfTrustingAPartialDisk()
+    {
+        await using var cluster = new TestCluster();
+        await cluster.StartAsync(3);
+        var victim = cluster["n3"];
+        var (_, before) = await LoadUntilAgreedAsync(cluster, victim, seed: 8);
+        var partialVideo = Videos.First(v => before[v] >= 2);
+
+        // Lose the disk and start recovering while the peers ignore the victim, then crash mid-recovery.
+        var others = await RestartOnEmptyDiskWhilePeersIgnoreItAsync(cluster, victim);
+        victim.Kill();
+
+        // What a partial recovery could have flushed: the victim's own entry, below what it really was.
+        await using (var store = new FileStateStore(new StorageOptions { DataDirectory = victim.DataDirectory },
+                         Microsoft.Extensions.Logging.Abstractions.NullLogger<FileStateStore>.Instance))
+        {
+            await store.LoadAsync(Ct);
+            await store.AppendAsync(CounterMap.Single(VideoId.Parse(partialVideo), ReplicaId.Parse("n3"), 1), Ct);
+        }
+
+        victim.Start();
+        await AssertRecoveringAsync(cluster, victim, partialVideo);
+        await cluster.HealAsync(others);
+        await AssertRecoveredTotalsAsync(cluster, victim, before, "a node that crashed while recovering must recover again, not trust its partial disk");
+    }
+
+    /// <summary>Random views to every node until all agree; returns the load and the victim's own totals.</summary>
+    static async Task<(ViewLoad Load, Dictionary<string, ulong> Totals)> LoadUntilAgreedAsync(TestCluster cluster, NodeProcess victim, int seed)
+    {
+        var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed);
         load.Start(workers: 6);
         await Task.Delay(TimeSpan.FromSeconds(1), Ct);
         await load.StopAsync();
         await cluster.WaitForAgreementAsync(cluster.Nodes, Videos, (video, count) => count == load.Acked(video));
-        var before = new Dictionary<string, ulong>();
+        var totals = new Dictionary<string, ulong>();
         foreach (var video in Videos)
         {
-            before[video] = (await cluster.GetAsync(victim, $"/videos/{video}")).GetProperty("total").GetUInt64();
+            totals[video] = (await cluster.GetAsync(victim, $"/videos/{video}")).GetProperty("total").GetUInt64();
         }
+        return (load, totals);
+    }
 
+    /// <summary>Kills the victim, deletes its data directory and starts it again while every peer drops its gossip, so
+    /// it stays recovering; returns the peers.</summary>
+    static async Task<List<NodeProcess>> RestartOnEmptyDiskWhilePeersIgnoreItAsync(TestCluster cluster, NodeProcess victim)
+    {
         victim.Kill();
         if (Directory.Exists(victim.DataDirectory))
         {
@@ -180,72 +226,23 @@ public sealed class ClusterTests
         }
         victim.Start();
         await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.ServiceUnavailable, TestCluster.StartTimeout);
-        using (var refused = await cluster.Client.PostAsync($"{victim.Url}/videos/v1/views", null, Ct))
-        {
-            Assert.Contains("recovering", await refused.AssertProblemAsync(503));
-        }
-
-        await cluster.HealAsync(others);
-        await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.OK, TestCluster.StartTimeout);
-        foreach (var video in Videos)
-        {
-            var total = (await cluster.GetAsync(victim, $"/videos/{video}")).GetProperty("total").GetUInt64();
-            Assert.True(total == before[video], $"a node restarted on an empty disk must recover its own entry ({video}: {total}, had {before[video]})");
-        }
-        await cluster.WaitForAgreementAsync(cluster.Nodes, Videos, (video, count) => count == load.Acked(video));
+        return others;
     }
 
-    [Fact]
-    public async Task Cluster_CrashDuringLostDiskRecovery_RecoversAgainInsteadOfTrustingAPartialDisk()
+    static async Task AssertRecoveringAsync(TestCluster cluster, NodeProcess victim, string video)
     {
-        await using var cluster = new TestCluster();
-        await cluster.StartAsync(3);
-        var victim = cluster["n3"];
-        var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed: 8);
-        load.Start(workers: 6);
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
-        await load.StopAsync();
-        await cluster.WaitForAgreementAsync(cluster.Nodes, Videos, (video, count) => count == load.Acked(video));
-        var before = new Dictionary<string, ulong>();
-        foreach (var video in Videos)
-        {
-            before[video] = (await cluster.GetAsync(victim, $"/videos/{video}")).GetProperty("total").GetUInt64();
-        }
-        var partialVideo = Videos.First(v => before[v] >= 2);
-
-        // Lose the disk and start recovering while the peers ignore the victim, then crash mid-recovery.
-        victim.Kill();
-        Directory.Delete(victim.DataDirectory, recursive: true);
-        var others = cluster.Nodes.Where(n => n != victim).ToList();
-        foreach (var node in others)
-        {
-            using var cut = await cluster.AdminAsync(node, HttpMethod.Post, "/admin/faults", $$"""{"drop":["{{victim.Url}}"]}""");
-            Assert.True(cut.IsSuccessStatusCode, "the peers must drop the victim's gossip while it restarts");
-        }
-        victim.Start();
         await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.ServiceUnavailable, TestCluster.StartTimeout);
-        victim.Kill();
+        using var refused = await cluster.Client.PostAsync($"{victim.Url}/videos/{video}/views", null, Ct);
+        Assert.Contains("recovering", await refused.AssertProblemAsync(503));
+    }
 
-        // What a partial recovery could have flushed: the victim's own entry, below what it really was.
-        await using (var store = new FileStateStore(new StorageOptions { DataDirectory = victim.DataDirectory },
-                         Microsoft.Extensions.Logging.Abstractions.NullLogger<FileStateStore>.Instance))
-        {
-            await store.LoadAsync(Ct);
-            await store.AppendAsync(CounterMap.Single(VideoId.Parse(partialVideo), ReplicaId.Parse("n3"), 1), Ct);
-        }
-
-        victim.Start();
-        await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.ServiceUnavailable, TestCluster.StartTimeout);
-        using (var refused = await cluster.Client.PostAsync($"{victim.Url}/videos/{partialVideo}/views", null, Ct))
-        {
-            Assert.Contains("recovering", await refused.AssertProblemAsync(503));
-        }
-        await cluster.HealAsync(others);
+    static async Task AssertRecoveredTotalsAsync(TestCluster cluster, NodeProcess victim, Dictionary<string, ulong> before, string rule)
+    {
         await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.OK, TestCluster.StartTimeout);
         foreach (var video in Videos)
         {
             var total = (await cluster.GetAsync(victim, $"/videos/{video}")).GetProperty("total").GetUInt64();
-            Assert.True(total == before[video], $"a node that crashed while recovering must recover again, not trust its partial disk ({video}: {total}, had {before[video]})");
+            Assert.True(total == before[video], $"{rule} ({video}: {total}, had {before[video]})");
         }
     }
 
