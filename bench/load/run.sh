@@ -1,56 +1,195 @@
 #!/usr/bin/env bash
-# HTTP load benchmark (docs/benchmarks.md, "Node under load"). Measures, in one run on this machine:
-#   1. a bare ASP.NET Core minimal endpoint doing an in-memory increment (the baseline),
-#   2. one Tally node acknowledging single views durably (--durability fsync),
-#   3. the same node's batch endpoint (1,000 views per request), fsync,
-#   4. redis-server INCR with appendfsync always (redis-benchmark -c 50), the second baseline.
-# Everything binds to 127.0.0.1; every server started here is stopped here, by its process id.
+# HTTP load benchmark (docs/benchmarks.md, "Node under load"). Measures, in one run on this machine, ROUNDS times:
+#   1. a bare ASP.NET Core minimal endpoint doing an in-memory increment (bench/Tally.Benchmarks.BareEndpoint, the baseline),
+#   2. one `tally node --durability fsync` acknowledging single views (wrk -t2 -c64, POST /videos/{id}/views),
+#   3. the same node's batch endpoint (POST /views, 1,000 views per request: bench/load/batch.lua), fsync,
+#   4. redis-server INCR with appendfsync always (redis-benchmark -c 50), the second baseline,
+#   and, unless DIAGNOSE=0, 2 and 3 again with --durability none (separates the fsync cost from the HTTP cost).
+# After each node case the node's count is checked against what wrk saw acknowledged: every acknowledged view is
+# counted (nothing lost) and at most the requests still in flight when wrk stopped (<= connections) are counted on
+# top (nothing invented). Redis is checked the same way (redis-benchmark sends a fixed number of INCRs).
+# Everything binds to 127.0.0.1 on free ports; every process started here is stopped here, by its process id.
+# wrk and the server under test share this machine's cores.
+#
+# Environment: DURATION (10s), WARMUP (3s, same route, other videos), ROUNDS (2), REDIS_REQUESTS (300000),
+# DIAGNOSE (1), NO_BUILD (0).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-duration="${DURATION:-15s}"
+duration="${DURATION:-10s}"
+warmup="${WARMUP:-3s}"
+rounds="${ROUNDS:-2}"
+redis_requests="${REDIS_REQUESTS:-300000}"
+diagnose="${DIAGNOSE:-1}"
+connections=64
+config=Release
+
 need() { command -v "$1" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
 need wrk wrk
 need redis-server redis-server
 need redis-benchmark redis-tools
+need jq jq
+need python3 python3
 
-dotnet build bench/Tally.Benchmarks.BareEndpoint -c Release -nologo -v quiet
-dotnet build src/Tally.Cli -c Release -nologo -v quiet
-work=$(mktemp -d)
+if [[ "${NO_BUILD:-0}" != 1 ]]; then
+  dotnet build bench/Tally.Benchmarks.BareEndpoint -c "$config" -nologo -v quiet >/dev/null
+  dotnet build src/Tally.Cli -c "$config" -nologo -v quiet >/dev/null
+fi
+bare_dll=bench/Tally.Benchmarks.BareEndpoint/bin/$config/net10.0/Tally.Benchmarks.BareEndpoint.dll
+tally_dll=src/Tally.Cli/bin/$config/net10.0/tally.dll
+
+work=$(mktemp -d /tmp/tally-load.XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+# Stops one process started here: SIGTERM, then SIGKILL if it is still there after 10 s.
+stop() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  for p in "${pids[@]}"; do stop "$p"; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-wait_up() { for _ in $(seq 1 100); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not up: $1" >&2; return 1; }
-rps() { awk '/Requests\/sec/ {print $2}'; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/ {print $2}') GiB, $(dotnet --version) SDK"
+# start LOG CMD...: runs CMD in the background; its pid is in $started.
+start() {
+  local log=$1; shift
+  "$@" >"$log" 2>&1 &
+  started=$!
+  pids+=("$started")
+}
 
-dotnet bench/Tally.Benchmarks.BareEndpoint/bin/Release/net10.0/Tally.Benchmarks.BareEndpoint.dll --urls http://127.0.0.1:18100 >/dev/null 2>&1 &
-pids+=($!)
-wait_up http://127.0.0.1:18100/videos/x/views -X POST
-bare=$(wrk -t2 -c64 -d"$duration" -s bench/load/views.lua http://127.0.0.1:18100 | tee "$work/bare.txt" | rps)
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+# wait_http PID LOG METHOD URL: until URL answers 2xx (bounded: 30 s), or fail if the process has exited.
+wait_http() {
+  for _ in $(seq 1 150); do
+    curl -fs -o /dev/null --max-time 1 -X "$3" "$4" && return 0
+    kill -0 "$1" 2>/dev/null || { echo "process $1 exited; its log:" >&2; cat "$2" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "not ready after 30 s: $4" >&2; cat "$2" >&2; return 1
+}
 
-dotnet src/Tally.Cli/bin/Release/net10.0/tally.dll node --id b1 --listen http://127.0.0.1:18101 --data "$work/b1" \
-  --cluster-key bench-key --admin-token bench-token --durability fsync >"$work/node.log" 2>&1 &
-pids+=($!)
-wait_up http://127.0.0.1:18101/health
-node=$(wrk -t2 -c64 -d"$duration" -s bench/load/views.lua http://127.0.0.1:18101 | tee "$work/node.txt" | rps)
-batch=$(wrk -t2 -c64 -d"$duration" -s bench/load/batch.lua http://127.0.0.1:18101 | tee "$work/batch.txt" | rps)
-count=$(curl -fs http://127.0.0.1:18101/videos/dQw4w9WgXcQ)
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+# load NAME SCRIPT URL [VAR=value...]: a warm-up on other videos, then the measured wrk run. Sets rps, responses,
+# acked (responses with status < 400) and p50/p99 latency (ms).
+load() {
+  local name=$1 script=$2 url=$3; shift 3
+  local bound=$(( ${duration%s} + ${warmup%s} + 60 ))
+  timeout "$bound" env BENCH_VIDEO=warmup BENCH_PREFIX=warm wrk -t2 -c"$connections" -d"$warmup" --timeout 10s -s "$script" "$url" >"$work/$name.warmup.txt"
+  timeout "$bound" env "$@" wrk -t2 -c"$connections" -d"$duration" --timeout 10s -s "$script" "$url" >"$work/$name.txt"
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$work/$name.txt")
+  local result; result=$(grep '^RESULT' "$work/$name.txt")
+  field() { sed -E "s/.* $1=([0-9]+).*/\1/" <<<"$result"; }
+  responses=$(field responses)
+  acked=$(( responses - $(field status_errors) ))
+  p50=$(awk -v u="$(field p50_us)" 'BEGIN { printf "%.1f", u / 1000 }')
+  p99=$(awk -v u="$(field p99_us)" 'BEGIN { printf "%.1f", u / 1000 }')
+  if (( acked != responses )); then echo "  $name: $((responses - acked)) responses with status >= 400" >&2; fi
+  if grep -q 'Socket errors' "$work/$name.txt"; then echo "  $name: $(grep 'Socket errors' "$work/$name.txt")" >&2; fi
+}
 
-redis-server --port 18102 --bind 127.0.0.1 --save '' --appendonly yes --appendfsync always --dir "$work" --daemonize no >/dev/null 2>&1 &
-pids+=($!)
-for _ in $(seq 1 50); do redis-cli -p 18102 ping >/dev/null 2>&1 && break; sleep 0.1; done
-redis=$(redis-benchmark -p 18102 -c 50 -n 400000 -t incr -q | tr '\r' '\n' | awk '/INCR/ {print $2}' | tail -1)
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+# check NAME COUNT ACKED UNIT: acked <= count <= acked + connections (requests in flight when wrk stopped).
+checks_failed=0
+check() {
+  local name=$1 count=$2 ack=$3 unit=$4
+  local verdict="ok"
+  if (( count < ack || count > ack + connections * unit )); then verdict="FAILED"; checks_failed=1; fi
+  printf '  check %-28s node count %d, acknowledged %d, in flight at stop %d: %s\n' "$name" "$count" "$ack" "$((count - ack))" "$verdict"
+}
 
-cat "$work/node.txt"
-echo "node state after the single-view run: $count"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-printf '\n%-44s %12s %8s\n' "case" "req/s" "ratio"
-printf '%-44s %12.0f %8s\n' "bare ASP.NET endpoint (baseline)" "$bare" "1.00"
-printf '%-44s %12.0f %8s\n' "redis INCR, appendfsync always" "$redis" "$(ratio "$redis" "$bare")"
-printf '%-44s %12.0f %8s  (%.2f x redis)\n' "tally node, single view, fsync" "$node" "$(ratio "$node" "$bare")" "$(ratio "$node" "$redis")"
-printf '%-44s %12.0f %8s  (%s views/s)\n' "tally node, batch of 1,000 views, fsync" "$batch" "" "$(awk -v b="$batch" 'BEGIN { printf "%.0f", b * 1000 }')"
+results="$work/results.tsv" # round, case, req/s, views/s, p50 ms, p99 ms
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"; }
+
+# node_cases ROUND DURABILITY: one fresh node (empty data directory), single views then batches, each checked.
+node_cases() {
+  local round=$1 durability=$2
+  local port; port=$(free_port)
+  local url=http://127.0.0.1:$port
+  start "$work/node-$durability-$round.log" dotnet "$tally_dll" node --id bench1 --listen "$url" \
+    --data "$work/data-$durability-$round" --cluster-key bench-cluster-key --admin-token bench-admin-token --durability "$durability"
+  local pid=$started
+  wait_http "$pid" "$work/node-$durability-$round.log" GET "$url/health"
+
+  load "node-single-$durability-$round" bench/load/views.lua "$url"
+  local count; count=$(curl -fs "$url/videos/dQw4w9WgXcQ" | jq .count)
+  check "single view, $durability" "$count" "$acked" 1
+  record "$round" "tally node, single view, $durability" "$rps" "$rps" "$p50" "$p99"
+
+  load "node-batch-$durability-$round" bench/load/batch.lua "$url"
+  # 10 views of each of video001..video100 per request: every video must hold 10 x the batches applied.
+  local counts; counts=$(curl -fs "$url/videos?limit=1000" | jq '[.videos[] | select(.videoId | startswith("video")) | .count] | (min, max, length)' | xargs)
+  read -r min max n <<<"$counts"
+  if (( n != 100 || min != max )); then echo "  batch: videos differ: min $min max $max of $n" >&2; checks_failed=1; fi
+  check "batch, $durability (views)" "$(( min * 100 ))" "$(( acked * 1000 ))" 1000
+  record "$round" "tally node, batch of 1,000 views, $durability" "$rps" "$(awk -v r="$rps" 'BEGIN { printf "%.0f", r * 1000 }')" "$p50" "$p99"
+  stop "$pid"
+}
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
+echo "machine: $(nproc) cores, $cpu, $(free -g | awk '/^Mem/ {print $2}') GiB; $(. /etc/os-release && echo "$PRETTY_NAME"); .NET $(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {print $2}' | tail -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "run: $(date -u '+%F %T') UTC, $rounds rounds, wrk -t2 -c$connections, $duration per case after a $warmup warm-up"
+
+for round in $(seq 1 "$rounds"); do
+  echo "round $round (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  port=$(free_port)
+  start "$work/bare-$round.log" dotnet "$bare_dll" --urls "http://127.0.0.1:$port"
+  bare_pid=$started
+  wait_http "$bare_pid" "$work/bare-$round.log" POST "http://127.0.0.1:$port/videos/ready/views"
+  load "bare-$round" bench/load/views.lua "http://127.0.0.1:$port"
+  record "$round" "bare ASP.NET endpoint (baseline)" "$rps" "$rps" "$p50" "$p99"
+  stop "$bare_pid"
+
+  node_cases "$round" fsync
+  if [[ "$diagnose" == 1 ]]; then node_cases "$round" none; fi
+
+  port=$(free_port)
+  mkdir -p "$work/redis-$round"
+  start "$work/redis-$round.log" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly yes \
+    --appendfsync always --dir "$work/redis-$round" --daemonize no
+  redis_pid=$started
+  for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -n "$redis_requests" -t incr --csv >"$work/redis-$round.txt"
+  redis_rps=$(awk -F'"' '$2 == "INCR" {print $4}' "$work/redis-$round.txt")
+  redis_p50=$(awk -F'"' '$2 == "INCR" {print $10}' "$work/redis-$round.txt")
+  redis_p99=$(awk -F'"' '$2 == "INCR" {print $14}' "$work/redis-$round.txt")
+  check "redis INCR" "$(redis-cli -p "$port" get 'counter:__rand_int__')" "$redis_requests" 0
+  record "$round" "redis INCR, appendfsync always" "$redis_rps" "$redis_rps" "$redis_p50" "$redis_p99"
+  stop "$redis_pid"
+done
+
+# Per case: every round's req/s and views/s, and the ratios against the baselines of the same round.
+echo
+echo "raw req/s per round; views/s; ratios per round (node / bare endpoint, node / redis), median [min-max]"
+awk -F'\t' -v rounds="$rounds" '
+  function median(a, n,   i, j, t) {
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  function spread(a, n,   lo, hi, i) {
+    lo = a[1]; hi = a[1]
+    for (i = 2; i <= n; i++) { if (a[i] < lo) lo = a[i]; if (a[i] > hi) hi = a[i] }
+    return sprintf("%s [%s-%s]", fmt(median(a, n)), fmt(lo), fmt(hi))
+  }
+  function fmt(x) { return x >= 100 ? sprintf("%.0f", x) : sprintf("%.2f", x) }
+  { rps[$2, $1] = $3; views[$2, $1] = $4; lat[$2, $1] = $5 "/" $6; if (!($2 in seen)) { seen[$2] = 1; order[++cases] = $2 } }
+  END {
+    printf "%-44s %-22s %-30s %-16s %-16s %s\n", "case", "req/s", "views/s", "x bare", "x redis", "p50/p99 ms"
+    for (c = 1; c <= cases; c++) {
+      name = order[c]; delete r; delete v; delete xb; delete xr; lats = ""
+      for (i = 1; i <= rounds; i++) {
+        r[i] = rps[name, i]; v[i] = views[name, i]
+        xb[i] = v[i] / rps["bare ASP.NET endpoint (baseline)", i]
+        xr[i] = v[i] / rps["redis INCR, appendfsync always", i]
+        lats = lats (i > 1 ? ", " : "") lat[name, i]
+      }
+      printf "%-44s %-22s %-30s %-16s %-16s %s\n", name, spread(r, rounds), spread(v, rounds), spread(xb, rounds), spread(xr, rounds), lats
+    }
+  }' "$results"
+echo
+echo "rows (round, case, req/s, views/s, p50 ms, p99 ms):"
+cat "$results"
+if (( checks_failed )); then echo "a count check FAILED (see above)" >&2; exit 1; fi
