@@ -17,6 +17,15 @@ if [ ! -x /usr/bin/chromium ]; then
     exit 1
   fi
 fi
+# The compose file is validated with Debian's docker-compose (`docker-compose config`; no Docker engine is needed).
+if ! command -v docker-compose >/dev/null 2>&1; then
+  echo "test.sh: docker-compose is missing; installing Debian's docker-compose package (needs root and the Debian mirror)."
+  if [ "$(id -u)" -ne 0 ] || ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }; then
+    echo "test.sh: could not install docker-compose. Run 'apt-get install -y docker-compose' as root, then run ./test.sh again." >&2
+    echo "tests: 0 passed, 1 failed"
+    exit 1
+  fi
+fi
 export TALLY_CHROMIUM=/usr/bin/chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 

@@ -117,9 +117,12 @@ static partial class NodeCommand
             await app.RunAsync().ConfigureAwait(false);
             return 0;
         }
-        catch (OptionsValidationException e)
+        catch (Exception e) when (e is OptionsValidationException ||
+                                   e is AggregateException all && all.InnerExceptions.All(i => i is OptionsValidationException))
         {
-            var failures = e.Failures.Select(f => DataAnnotationError().Match(f) is { Success: true } m ? m.Groups[1].Value : f);
+            var failures = (e is AggregateException many ? many.InnerExceptions : [e]).Cast<OptionsValidationException>()
+                .SelectMany(v => v.Failures)
+                .Select(f => DataAnnotationError().Match(f) is { Success: true } m ? m.Groups[1].Value : f);
             await Console.Error.WriteLineAsync("tally node: invalid configuration:\n  - " + string.Join("\n  - ", failures)).ConfigureAwait(false);
             return 2;
         }

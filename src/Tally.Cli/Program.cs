@@ -10,6 +10,8 @@ static class Program
     {
         var root = new RootCommand("Tally: a distributed view counter built on a grow-only counter CRDT.");
         // Subcommands: one line each.
+        root.Subcommands.Add(UpCommand.Create());
+        root.Subcommands.Add(DashboardCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(NodeCommand.Create());
         return root.Parse(args).InvokeAsync();

@@ -9,7 +9,7 @@ namespace Tally.Cli;
 /// <summary><c>tally simulate</c>: runs the real replication core in the deterministic simulator, prints rounds and
 /// simulated time to convergence, messages and bytes, writes a CSV of per-node counts and an SVG plot, and exits 0
 /// only when the run converged and every checker held.</summary>
-static class SimulateCommand
+static partial class SimulateCommand
 {
     public static Command Create()
     {
@@ -54,12 +54,14 @@ static class SimulateCommand
         var trace = new Option<string?>("--trace") { Description = "Write every delivered message and event to this file." };
         var json = new Option<bool>("--json") { Description = "End the output with one JSON line summarizing the run." };
         var swarm = new Option<bool>("--swarm") { Description = "Let the seed draw the cluster, load, network and faults (as the swarm tests do); other run options are ignored." };
+        var deltaBytes = new Option<int?>("--delta-bytes") { Description = "Measure instead: 2 nodes with --videos videos in sync, then this many videos change; print the bytes per round of delta gossip against shipping the whole state." };
+        var coreBaseline = new Option<bool>("--core-baseline") { Description = "Measure instead: the same --nodes nodes for --rounds rounds exchanging messages through a plain queue, without the simulator (the throughput baseline)." };
         var runs = new Option<int>("--runs") { Description = "With --swarm: run this many seeds from --seed on and report the failures.", DefaultValueFactory = _ => 1 };
 
         var command = new Command("simulate", "Run the replication core in the deterministic simulator with fault injection.")
         {
             nodes, views, videos, loss, duplication, reorder, latency, partition, crash, diskLoss, joins, leaves, fanout,
-            interval, seed, rounds, warmup, maxRounds, wire, csv, svg, noFiles, trace, json, swarm, runs,
+            interval, seed, rounds, warmup, maxRounds, wire, csv, svg, noFiles, trace, json, swarm, runs, deltaBytes, coreBaseline,
         };
         command.SetAction(parse =>
         {
@@ -87,6 +89,14 @@ static class SimulateCommand
                 Sample = !parse.GetValue(noFiles),
             };
             var files = !parse.GetValue(noFiles);
+            if (parse.GetValue(coreBaseline))
+            {
+                return MeasureCoreBaseline(options);
+            }
+            if (parse.GetValue(deltaBytes) is { } changed)
+            {
+                return MeasureDeltaBytes(options.Videos, changed, options.Seed);
+            }
             if (parse.GetValue(swarm))
             {
                 if (parse.GetValue(runs) > 1)
@@ -101,29 +111,6 @@ static class SimulateCommand
             return Run(options, files ? parse.GetValue(csv) : null, files ? parse.GetValue(svg) : null, parse.GetValue(trace), parse.GetValue(json));
         });
         return command;
-    }
-
-    /// <summary>Runs swarm seeds <paramref name="first"/>.. and prints one line per failure.</summary>
-    static int RunSwarm(int first, int count)
-    {
-        var failed = 0;
-        long crashes = 0, losses = 0, downgraded = 0, joins = 0, leaves = 0, messages = 0;
-        var wall = System.Diagnostics.Stopwatch.StartNew();
-        for (var seed = first; seed < first + count; seed++)
-        {
-            var options = Swarm.Draw(seed);
-            options.Wire = WireMode.Full;
-            var result = Simulator.Run(options);
-            (crashes, losses, downgraded) = (crashes + result.Stats.Crashes, losses + result.Stats.DiskLosses, downgraded + result.Stats.DiskLossesDowngraded);
-            (joins, leaves, messages) = (joins + result.Stats.Joins, leaves + result.Stats.Leaves, messages + result.Delivered);
-            if (!result.Passed)
-            {
-                failed++;
-                Console.WriteLine($"FAILED: {result.Describe()}");
-            }
-        }
-        Console.WriteLine(Invariant($"Swarm: {count - failed} of {count} seeds passed in {wall.Elapsed.TotalSeconds:F1} s: {messages} messages delivered, {crashes} crashes, {losses} disk losses ({downgraded} drawn but unsafe), {joins} joins, {leaves} leaves."));
-        return failed == 0 ? 0 : 1;
     }
 
     static T Error<T>(ArgumentResult result, string message)
@@ -151,10 +138,12 @@ static class SimulateCommand
             Console.WriteLine($"Faults: {options.Schedule}");
         }
         SimulationResult result;
+        var cpu = Environment.CpuUsage.TotalTime;
         using (var trace = string.IsNullOrEmpty(tracePath) ? null : new StreamWriter(tracePath))
         {
             result = Simulator.Run(options, trace);
         }
+        cpu = Environment.CpuUsage.TotalTime - cpu;
         var s = result.Stats;
         Console.WriteLine(result.Passed
             ? Invariant($"Converged {result.Rounds} rounds ({result.SimulatedMs:F1} ms simulated) after the heal; every checker held.")
@@ -162,7 +151,7 @@ static class SimulateCommand
         Console.WriteLine(Invariant($"Acknowledged views: {result.Acknowledged} (refused {s.ViewsRefused}); final counts min {result.FinalMin}, max {result.FinalMax}"));
         Console.WriteLine(Invariant($"Messages: {result.Messages} sent, {result.Delivered} delivered, {result.Bytes} bytes ({(result.Messages > 0 ? result.Bytes / (double)result.Messages : 0):F0} per message)"));
         Console.WriteLine(Invariant($"Faults: {s.Crashes} crashes, {s.DiskLosses} disk losses ({s.DiskLossesDowngraded} drawn but unsafe, kept the disk), {s.Joins} joins, {s.Leaves} leaves"));
-        Console.WriteLine(Invariant($"Simulated {result.TotalSimulatedMs / 1000:F1} s in {result.WallTime.TotalSeconds:F2} s wall: {result.Events} events, {result.DeliveredPerSecond:F0} messages delivered per second (wire {options.Wire}); trace {result.TraceHash:x16}"));
+        Console.WriteLine(Invariant($"Simulated {result.TotalSimulatedMs / 1000:F1} s in {result.WallTime.TotalSeconds:F2} s wall ({cpu.TotalSeconds:F2} s CPU): {result.Events} events, {result.DeliveredPerSecond:F0} messages delivered per wall-clock second, {result.Delivered / Math.Max(cpu.TotalSeconds, 1e-9):F0} per CPU second (wire {options.Wire}); trace {result.TraceHash:x16}"));
         Console.WriteLine(Invariant($"GC: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2 collections, {GC.GetTotalPauseDuration().TotalSeconds:F2} s paused, {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated"));
         var healMs = (warmup + options.Rounds) * options.Interval.TotalMilliseconds;
         if (!string.IsNullOrEmpty(csv))

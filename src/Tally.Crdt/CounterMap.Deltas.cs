@@ -15,7 +15,7 @@ public sealed partial class CounterMap
     public int CountChangedSince(long mark)
     {
         var n = 0;
-        for (var slot = _tail; slot != None && _stamps[slot] > mark; slot = _prev[slot])
+        for (var slot = _tail; slot != None && _links[slot].Stamp > mark; slot = _links[slot].Prev)
         {
             n++;
         }
@@ -30,7 +30,7 @@ public sealed partial class CounterMap
     {
         var changed = 0;
         var first = None;
-        for (var slot = _tail; slot != None && _stamps[slot] > mark; slot = _prev[slot])
+        for (var slot = _tail; slot != None && _links[slot].Stamp > mark; slot = _links[slot].Prev)
         {
             if (++changed > maxVideos)
             {
@@ -49,7 +49,7 @@ public sealed partial class CounterMap
 
     IEnumerable<int> FromSlot(int first)
     {
-        for (var slot = first; slot != None; slot = _next[slot])
+        for (var slot = first; slot != None; slot = _links[slot].Next)
         {
             yield return slot;
         }

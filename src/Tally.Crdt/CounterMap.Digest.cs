@@ -28,28 +28,51 @@ public sealed partial class CounterMap
     }
 
     /// <summary>The videos that fall in the given buckets, with all their entries, as a map to send to a peer whose
-    /// digest differs there. Stops with false after <paramref name="maxVideos"/> videos; what was taken is still a
-    /// valid delta.</summary>
+    /// digest differs there. Takes whole buckets, in the order given, while they fit in <paramref name="maxVideos"/>
+    /// (a first bucket larger than that is cut to it), and returns false when it left any video out; what was taken is
+    /// still a valid delta.</summary>
+    /// <remarks>Whole buckets are what lets a repair larger than the limit make progress: once the peer merges them
+    /// they compare equal, and the next digest names only the rest. Taking the first videos in slot order instead sent
+    /// the same videos, spread over every bucket, in every repair, so no bucket ever matched and the repair never
+    /// finished.</remarks>
     public bool TrySliceBuckets(IReadOnlyCollection<int> buckets, int bucketCount, int maxVideos, out CounterMap slice)
     {
-        var wanted = new bool[bucketCount];
+        var position = new int[bucketCount]; // 1 + the bucket's place in the given order; 0 for buckets not wanted
+        var wanted = 0;
         foreach (var b in buckets)
         {
-            wanted[b] = true;
+            if (position[b] == 0)
+            {
+                position[b] = ++wanted;
+            }
+        }
+        var members = new List<int>?[wanted];
+        for (var slot = 0; slot < _count; slot++)
+        {
+            var p = position[MapDigest.BucketOf(StableHash.Of(_keys[slot]), bucketCount)];
+            if (p != 0)
+            {
+                (members[p - 1] ??= []).Add(slot);
+            }
         }
         var slots = new List<int>();
         var complete = true;
-        for (var slot = 0; slot < _count; slot++)
+        foreach (var bucket in members)
         {
-            if (wanted[MapDigest.BucketOf(StableHash.Of(_keys[slot]), bucketCount)])
+            if (bucket is null)
             {
-                if (slots.Count == maxVideos)
-                {
-                    complete = false;
-                    break;
-                }
-                slots.Add(slot);
+                continue;
             }
+            if (slots.Count + bucket.Count > maxVideos)
+            {
+                complete = false;
+                if (slots.Count == 0)
+                {
+                    slots.AddRange(bucket.Take(maxVideos));
+                }
+                break;
+            }
+            slots.AddRange(bucket);
         }
         slice = new CounterMap(slots.Count);
         slice.CopyRowsFrom(this, slots);

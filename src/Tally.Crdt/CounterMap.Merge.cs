@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Tally.Crdt;
 
@@ -49,14 +50,20 @@ public sealed partial class CounterMap
         }
     }
 
+    /// <remarks>One long loop per call, so it is compiled optimized at once rather than through tier 0 and
+    /// on-stack replacement.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     int MergeRows(CounterMap other, ReadOnlySpan<int> columns)
     {
         var changed = 0;
         string? overflowed = null;
+        var prefetcher = new MergePrefetcher(this, other);
+        prefetcher.Start();
         for (var theirs = 0; theirs < other._count; theirs++)
         {
+            var hash = prefetcher.Advance(theirs);
             var source = other._entries.AsSpan(theirs * other._stride, columns.Length);
-            var slot = SlotOf(other._keys[theirs]);
+            var slot = SlotOf(other._keys[theirs], hash);
             var row = Row(slot);
             var grows = false;
             ulong sum = 0;
@@ -111,7 +118,7 @@ public sealed partial class CounterMap
         var rows = slots as IReadOnlyList<int> ?? [.. slots];
         var width = source._replicas.Count;
         Span<bool> seen = width <= 512 ? stackalloc bool[width] : new bool[width];
-        var used = new List<int>();
+        var used = new List<int>(Math.Min(width, 256));
         foreach (var theirs in rows)
         {
             var from = source._entries.AsSpan(theirs * source._stride, width);

@@ -22,14 +22,11 @@ public sealed partial class CounterMap
 
     readonly List<ReplicaId> _replicas = [];
     readonly Dictionary<string, int> _replicaColumns = new(StringComparer.Ordinal);
-    readonly Dictionary<string, int> _slots;
     int _stride;
     int _count;
     string[] _keys;
     ulong[] _entries;
-    long[] _stamps;
-    int[] _prev;
-    int[] _next;
+    RowLink[] _links;
     int _head = None;
     int _tail = None;
     string? _lastReplica;
@@ -38,12 +35,10 @@ public sealed partial class CounterMap
     public CounterMap(int capacity = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
-        _slots = new Dictionary<string, int>(capacity);
+        _index = NewIndex(capacity);
         _keys = new string[capacity];
         _entries = [];
-        _stamps = new long[capacity];
-        _prev = new int[capacity];
-        _next = new int[capacity];
+        _links = new RowLink[capacity];
     }
 
     /// <summary>Number of videos with a positive count.</summary>
@@ -68,7 +63,7 @@ public sealed partial class CounterMap
         }
     }
 
-    public bool Contains(VideoId video) => _slots.ContainsKey(video.Value);
+    public bool Contains(VideoId video) => video.Value is not null && FindSlot(video.Value) != None;
 
     /// <summary>Adds <paramref name="amount"/> views to the entry of <paramref name="replica"/> for
     /// <paramref name="video"/> and returns the new entry. Allocation-free for a known video and replica.</summary>
@@ -114,7 +109,7 @@ public sealed partial class CounterMap
     public ulong EntryOf(VideoId video, ReplicaId replica)
     {
         if (video.Value is null || replica.Value is null ||
-            !_slots.TryGetValue(video.Value, out var slot) ||
+            FindSlot(video.Value) is var slot && slot == None ||
             !_replicaColumns.TryGetValue(replica.Value, out var column))
         {
             return 0;
@@ -124,11 +119,11 @@ public sealed partial class CounterMap
 
     /// <summary>The count of <paramref name="video"/>: the sum of all replicas' entries, as known here.</summary>
     public ulong ValueOf(VideoId video) =>
-        video.Value is not null && _slots.TryGetValue(video.Value, out var slot) ? RowSum(Row(slot)) : 0;
+        video.Value is not null && FindSlot(video.Value) is var slot && slot != None ? RowSum(Row(slot)) : 0;
 
     /// <summary>A snapshot of one video's counter (empty for an unknown video).</summary>
     public GCounter Get(VideoId video) =>
-        video.Value is not null && _slots.TryGetValue(video.Value, out var slot) ? CounterAt(slot) : GCounter.Empty;
+        video.Value is not null && FindSlot(video.Value) is var slot && slot != None ? CounterAt(slot) : GCounter.Empty;
 
     /// <summary>A deep copy that shares nothing with this map; versions and change order are kept.</summary>
     public CounterMap Clone()
@@ -140,7 +135,7 @@ public sealed partial class CounterMap
         // CopyRowsFrom stamps the rows 1..n; give them their original stamps so deltas since a mark match this map's.
         for (var slot = 0; slot < order.Length; slot++)
         {
-            copy._stamps[slot] = _stamps[order[slot]];
+            copy._links[slot].Stamp = _links[order[slot]].Stamp;
         }
         copy.Version = Version;
         return copy;
@@ -150,7 +145,11 @@ public sealed partial class CounterMap
     public void TrimExcess()
     {
         Resize(_count);
-        _slots.TrimExcess();
+        var size = NewIndex(_count).Length;
+        if (size < _index.Length)
+        {
+            RebuildIndex(size);
+        }
     }
 
     /// <summary>Grows the backing arrays once for <paramref name="videos"/> videos, so a bulk load does not double.</summary>
@@ -159,7 +158,11 @@ public sealed partial class CounterMap
         if (videos > _keys.Length)
         {
             Resize(videos);
-            _slots.EnsureCapacity(videos);
+            var size = NewIndex(videos).Length;
+            if (size > _index.Length)
+            {
+                RebuildIndex(size);
+            }
         }
     }
 
@@ -173,7 +176,8 @@ public sealed partial class CounterMap
         }
         for (var slot = 0; slot < _count; slot++)
         {
-            if (!other._slots.TryGetValue(_keys[slot], out var otherSlot) || !CounterAt(slot).Equals(other.CounterAt(otherSlot)))
+            var otherSlot = other.FindSlot(_keys[slot]);
+            if (otherSlot == None || !CounterAt(slot).Equals(other.CounterAt(otherSlot)))
             {
                 return false;
             }
@@ -239,6 +243,12 @@ public sealed partial class CounterMap
     internal int[] AddReplicas(IReadOnlyList<ReplicaId> replicas)
     {
         var columns = new int[replicas.Count];
+        if (_replicas.Count == 0)
+        {
+            // A fresh map (a delta, a slice, a clone) takes all its replicas at once: size the index once.
+            _replicaColumns.EnsureCapacity(replicas.Count);
+            _replicas.Capacity = replicas.Count;
+        }
         for (var i = 0; i < replicas.Count; i++)
         {
             ref var column = ref CollectionsMarshal.GetValueRefOrAddDefault(_replicaColumns, replicas[i].Value, out var exists);
@@ -268,29 +278,34 @@ public sealed partial class CounterMap
     }
 
     /// <summary>The slot of <paramref name="key"/>, allocating an empty row for a new video.</summary>
-    int SlotOf(string key)
+    int SlotOf(string key) => SlotOf(key, HashOf(key));
+
+    /// <summary><see cref="SlotOf(string)"/> for a key whose hash is already known.</summary>
+    int SlotOf(string key, int hash)
     {
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out var exists);
-        if (!exists)
+        var found = Probe(key, hash);
+        if (found >= 0)
         {
-            if (_count == _keys.Length)
-            {
-                Resize(Math.Max(4, _keys.Length * 2));
-            }
-            slot = _count++;
-            _keys[slot] = key;
-            _prev[slot] = _next[slot] = None;
-            _stamps[slot] = 0;
+            return found;
         }
+        if (_count == _keys.Length)
+        {
+            Resize(Math.Max(4, _keys.Length * 2));
+        }
+        var slot = _count;
+        _keys[slot] = key;
+        AddToIndex(slot, hash, ~found);
+        _count++;
+        _links[slot] = new RowLink(0, None, None);
         return slot;
     }
 
-    /// <summary>Undoes <see cref="SlotOf"/> for a row that was just allocated and never written.</summary>
+    /// <summary>Undoes <see cref="SlotOf(string, int)"/> for a row that was just allocated and never written.</summary>
     void ReleaseIfEmpty(int slot)
     {
-        if (slot == _count - 1 && _stamps[slot] == 0 && RowSum(Row(slot)) == 0)
+        if (slot == _count - 1 && _links[slot].Stamp == 0 && RowSum(Row(slot)) == 0)
         {
-            _slots.Remove(_keys[slot]);
+            RemoveFromIndex(slot);
             _keys[slot] = null!;
             _count--;
         }
@@ -299,24 +314,23 @@ public sealed partial class CounterMap
     void Resize(int capacity)
     {
         Array.Resize(ref _keys, capacity);
-        Array.Resize(ref _stamps, capacity);
-        Array.Resize(ref _prev, capacity);
-        Array.Resize(ref _next, capacity);
+        Array.Resize(ref _links, capacity);
         Array.Resize(ref _entries, capacity * _stride);
     }
 
     /// <summary>Stamps <paramref name="slot"/> with a new version and moves it to the tail of the change list.</summary>
     void Touch(int slot)
     {
-        _stamps[slot] = ++Version;
+        ref var link = ref _links[slot];
+        link.Stamp = ++Version;
         if (_tail == slot)
         {
             return;
         }
-        var (prev, next) = (_prev[slot], _next[slot]);
+        var (prev, next) = (link.Prev, link.Next);
         if (prev != None)
         {
-            _next[prev] = next;
+            _links[prev].Next = next;
         }
         else if (_head == slot)
         {
@@ -324,13 +338,13 @@ public sealed partial class CounterMap
         }
         if (next != None)
         {
-            _prev[next] = prev;
+            _links[next].Prev = prev;
         }
-        _prev[slot] = _tail;
-        _next[slot] = None;
+        link.Prev = _tail;
+        link.Next = None;
         if (_tail != None)
         {
-            _next[_tail] = slot;
+            _links[_tail].Next = slot;
         }
         _tail = slot;
         if (_head == None)
@@ -342,9 +356,18 @@ public sealed partial class CounterMap
     /// <summary>Slots from the oldest change to the newest.</summary>
     IEnumerable<int> OrderByChange()
     {
-        for (var slot = _head; slot != None; slot = _next[slot])
+        for (var slot = _head; slot != None; slot = _links[slot].Next)
         {
             yield return slot;
         }
+    }
+
+    /// <summary>A row's place in the change list, kept together so that moving a row to the tail touches one cache
+    /// line per row instead of three.</summary>
+    struct RowLink(long stamp, int prev, int next)
+    {
+        public long Stamp = stamp;
+        public int Prev = prev;
+        public int Next = next;
     }
 }

@@ -52,10 +52,14 @@ public static class NodeApp
         services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
         services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<NodeOptions>>((kestrel, node) =>
+        // Raw configuration, not NodeOptions: the server is built before options are validated at start, and a
+        // validation failure there would hide the failures of the other sections.
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
         {
+            var node = new NodeOptions();
+            configuration.GetSection(NodeOptions.SectionName).Bind(node);
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = Math.Max(node.Value.GossipBodyBytesMax, node.Value.BatchBodyBytesMax);
+            kestrel.Limits.MaxRequestBodySize = Math.Max(node.GossipBodyBytesMax, node.BatchBodyBytesMax);
         });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIncarnationSource, ClockIncarnation>();
@@ -106,10 +110,13 @@ public static class NodeApp
         return services;
     }
 
-    /// <summary>Builds the app and maps the middleware and every route.</summary>
+    /// <summary>Builds the app, validates every options section at once (<see cref="OptionsValidationException"/>, or an
+    /// <see cref="AggregateException"/> of them when several sections fail) and maps the middleware and every route.</summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        // Before any service that reads options is built (the hosted services are built before start-up validation).
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

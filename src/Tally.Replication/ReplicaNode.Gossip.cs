@@ -14,11 +14,11 @@ public sealed partial class ReplicaNode
         var messages = new List<Outgoing>(peers.Count + seeds.Count);
         foreach (var peer in peers)
         {
-            messages.Add(new(peer.Record.Address, Build(peer, GossipKind.Push, antiEntropy)));
+            messages.Add(new(peer.Record.Address, Build(peer, GossipKind.Push, antiEntropy, answering: false)));
         }
         foreach (var seed in seeds)
         {
-            messages.Add(new(seed, Build(null, GossipKind.Push, includeRoot: false)));
+            messages.Add(new(seed, Build(null, GossipKind.Push, includeRoot: false, answering: false)));
         }
         Stats.MessagesOut += messages.Count;
         return new Effects(messages, null);
@@ -60,7 +60,7 @@ public sealed partial class ReplicaNode
             return changed is null ? Effects.None : new Effects([], changed);
         }
         Stats.MessagesOut++;
-        return new Effects([new(peer.Record.Address, Build(peer, kind.Value, includeRoot: false))], changed);
+        return new Effects([new(peer.Record.Address, Build(peer, kind.Value, includeRoot: false, answering: true))], changed);
     }
 
     void TakeDelta(Peer peer, GossipMessage message)
@@ -81,10 +81,11 @@ public sealed partial class ReplicaNode
     /// restart still merges (that is always safe) but moves no mark.</summary>
     static bool IsCurrent(Peer peer, GossipMessage message) => message.Sender.Incarnation == peer.Record.Incarnation;
 
-    /// <summary>Builds the message for <paramref name="peer"/> (or for a seed whose id we do not know yet).</summary>
-    GossipMessage Build(Peer? peer, GossipKind kind, bool includeRoot)
+    /// <summary>Builds the message for <paramref name="peer"/> (or for a seed whose id we do not know yet);
+    /// <paramref name="answering"/> when it answers a message just received from the peer.</summary>
+    GossipMessage Build(Peer? peer, GossipKind kind, bool includeRoot, bool answering)
     {
-        var (members, complete) = MembersFor(peer);
+        var (members, complete) = MembersFor(peer, answering);
         var message = new GossipMessage
         {
             Kind = kind,

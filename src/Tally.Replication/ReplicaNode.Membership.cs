@@ -103,19 +103,27 @@ public sealed partial class ReplicaNode
         {
             peer.LastHeard = now;
             peer.LastExchange = now;
-            _seeds.RemoveAll(s => string.Equals(s, record.Address, StringComparison.OrdinalIgnoreCase));
+            if (_seeds.Count > 0)
+            {
+                ForgetSeed(record.Address);
+            }
         }
         return peer;
     }
+
+    /// <summary>A seed heard from directly is known by id from now on. (Its own method: a lambda capturing a parameter
+    /// of <see cref="Learn"/> would allocate a closure on every call of Learn, once per member record received.)</summary>
+    void ForgetSeed(string address) => _seeds.RemoveAll(s => string.Equals(s, address, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Peers for this round: <see cref="ReplicationOptions.Fanout"/> live ones at random (all of them while
     /// recovering or leaving), one down member as a probe, and seeds not yet known by id.</summary>
     List<string> ChooseTargets(out List<Peer> peers)
     {
         var now = _time.GetUtcNow();
-        var live = new List<Peer>();
+        var all = _peerList ??= [.. _peers.Values]; // the same order as _peers, without walking the tree each round
+        var live = new List<Peer>(all.Length);
         var down = new List<Peer>();
-        foreach (var p in _peers.Values)
+        foreach (var p in all)
         {
             switch (p.StatusAt(now, _options))
             {
@@ -141,11 +149,15 @@ public sealed partial class ReplicaNode
         return [.. _seeds];
     }
 
-    /// <summary>The sender's own record, then a random sample of others, or everyone when the receiver's
-    /// membership hash differs from ours.</summary>
-    (IReadOnlyList<MemberRecord> Records, bool Complete) MembersFor(Peer? target)
+    /// <summary>The sender's own record, then a random sample of others; or everyone, to a seed we do not know yet and
+    /// in an answer to a peer whose membership hash (just received with its message) differs from ours.</summary>
+    /// <remarks>Pushes send a sample even when the hash we last heard from the target differs: in a large cluster that
+    /// hash is rounds or minutes old (a node hears from each of N peers about every N/2 rounds), so after any join or
+    /// restart it "differs" for nearly every peer and half of all messages carried the whole table. The target answers
+    /// a push with its whole table if the hashes still differ, so tables still spread, pull-wise.</remarks>
+    (IReadOnlyList<MemberRecord> Records, bool Complete) MembersFor(Peer? target, bool answering)
     {
-        if (target is null || target.MembersHash != _membersHash)
+        if (target is null || answering && target.MembersHash != _membersHash)
         {
             return ([_self, .. _peers.Values.Select(p => p.Record)], true);
         }
@@ -154,12 +166,26 @@ public sealed partial class ReplicaNode
         for (var i = 0; i < _options.MemberSampleMax && all.Length > 1; i++)
         {
             var record = all[_random.Next(all.Length)].Record;
-            if (record.Id != target.Id && !sample.Contains(record))
+            if (record.Id != target.Id && !ContainsReference(sample, record))
             {
                 sample.Add(record);
             }
         }
         return (sample, false);
+    }
+
+    /// <summary>A record drawn twice is the same object (a peer's current record), so identity finds it; the record's
+    /// value equality compared every field, strings included, for each pair.</summary>
+    static bool ContainsReference(List<MemberRecord> records, MemberRecord record)
+    {
+        foreach (var r in records)
+        {
+            if (ReferenceEquals(r, record))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Hash of who is in the cluster (ids, addresses, incarnations, left), not of heartbeats, so it only

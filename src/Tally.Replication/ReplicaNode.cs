@@ -18,6 +18,7 @@ public sealed partial class ReplicaNode
     readonly CounterMap _state;
     readonly bool _needsRecovery;
     long? _firstSyncRound;
+    bool _recovered;
 
     /// <param name="recovered">The state loaded from disk, or null for an empty disk (new node or lost disk). A node
     /// with an empty disk and seeds waits for a sync before it is <see cref="IsReady"/>.</param>
@@ -55,7 +56,16 @@ public sealed partial class ReplicaNode
 
     /// <summary>Ready to take views: its state is loaded and, if it started empty with peers, it has recovered from
     /// them (a node with a lost disk must not start its own entry again from zero).</summary>
-    public bool IsReady => !_needsRecovery || (_firstSyncRound is { } first && (Round - first >= _options.RecoveryRounds || AllLivePeersSynced()));
+    /// <remarks>Once ready, a node stays ready: learning of a new, not yet synced peer later must not turn views away.</remarks>
+    public bool IsReady
+    {
+        get
+        {
+            _recovered = _recovered || !_needsRecovery ||
+                _firstSyncRound is { } first && (Round - first >= _options.RecoveryRounds || AllLivePeersSynced());
+            return _recovered;
+        }
+    }
 
     /// <summary>True while the node is recovering its state from peers after starting with an empty disk.</summary>
     public bool IsRecovering => !IsReady;

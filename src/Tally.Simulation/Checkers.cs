@@ -2,26 +2,31 @@ using Tally.Crdt;
 
 namespace Tally.Simulation;
 
-/// <summary>Invariants checked after every step of a run (TigerBeetle's VOPR checkers). Each step changes at most one
-/// node, so the checkers look only at the videos whose rows changed in that node's map since they last looked.</summary>
+/// <summary>Invariants checked after every step of a run (TigerBeetle's VOPR checkers). A step changes at most one
+/// node's map, and the core hands the changed videos to the host to store, so the checkers look only at those.</summary>
 /// <remarks>
 /// <para><b>Acknowledged.</b> A view is acknowledged when the group commit holding it completes: the host then applies
-/// it and answers the client (the real node's 200). In the simulator those happen in one step, so at every step
-/// "acknowledged" equals "durable own views"; the bound below is stated over durable own entries, which is what stays
-/// true if an acknowledgement is still on its way to the client.</para>
-/// <para><b>Bound.</b> Let D(r, v) be the highest own entry replica r ever made durable for video v (over all its
-/// incarnations). No node ever holds an entry of r for v above D(r, v), so no count exceeds Σ_r D(r, v), and
-/// Σ_r D(r, v) ≤ acknowledged(v), with equality unless a replica re-issued entries it had issued before (see
-/// <b>Own entries</b>). Views prepared but not yet durable are never visible anywhere.</para>
-/// <para><b>Monotonic.</b> Within one incarnation a node's count for a video never decreases. Across a crash with the
-/// disk kept, the node restarts from what its disk held: its own entries never decrease (own views are applied only
-/// after they are durable), but its count may fall back to the disk's, since merged deltas are appended without
-/// waiting and the unflushed tail is lost; gossip brings them back, because peers reset their marks when they see the
-/// new incarnation. A node restarted with a blank disk starts from zero and promises nothing until it is ready.</para>
-/// <para><b>Own entries.</b> A node that takes a view must hold its own entry at D(self, v) at least; otherwise the
-/// new entry would repeat numbers already issued, and merge (a max) would absorb acknowledged views.</para>
-/// <para><b>Converged.</b> Once armed (views stopped, faults healed), the run has converged when every node that is up
-/// counts exactly the acknowledged views of every video.</para>
+/// it and answers the client (the real node's 200). In the simulator those happen in one step. The bound is stated
+/// over durable own entries, which is what stays true if an acknowledgement is still on its way to the client: a view
+/// in flight whose ack was not yet delivered is durable, so it may already be counted.</para>
+/// <para><b>Bound</b> (every step). Let D(r, v) be the highest own entry replica r ever made durable for video v, over
+/// all its incarnations. No node ever holds an entry of r for v above D(r, v) (checked per entry: every step for rows
+/// of up to <see cref="EntryCheckReplicasMax"/> replicas, every <see cref="EntryCheckSampling"/>th step above), and no
+/// count exceeds Σ_r D(r, v) (every step). Σ_r D(r, v) ≤ acknowledged(v), equal unless a replica re-issued entries
+/// (see <b>Own entries</b>). Views prepared but not yet durable are never visible anywhere.</para>
+/// <para><b>Monotonic</b> (every step). Within one incarnation of a node its count for a video never decreases. Across
+/// a crash with the disk kept the node restarts from what its disk held: its own entries must be where they were (own
+/// views are applied only after they are durable: checked at the restart), but its count may fall back to the disk's,
+/// since merged deltas are appended without waiting and a crash loses the unflushed tail. That is allowed: the
+/// restarted node has a new incarnation, its peers reset their marks and send the lost merges again. A node
+/// restarted with a blank disk (or one whose recovery never completed) starts from zero and takes no views until it
+/// has recovered.</para>
+/// <para><b>Own entries</b> (every view, every restart). A node that takes a view must hold its own entry at
+/// D(self, v) at least; otherwise the new entry repeats numbers already issued and merge (a max) absorbs acknowledged
+/// views.</para>
+/// <para><b>Persist</b> (every step). Every change of a node's map is in the delta the core hands to the host to store.</para>
+/// <para><b>Converged</b>. Once armed (views stopped, faults healed), the run has converged when every node that is up
+/// counts exactly the acknowledged views of every video; the run then also checks that their entries are equal.</para>
 /// </remarks>
 public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNode> nodes, Func<TimeSpan> now)
 {

@@ -26,7 +26,7 @@ public sealed partial class Cluster
     {
         Stats.Joins++;
         var node = AddNode(formatted: false);
-        Trace.Event(Time.Now, "join", node.Index, node.Incarnation());
+        Trace.Event(Time.Now, "join", node.Index, node.LastIncarnation);
         return node;
     }
 
@@ -163,12 +163,8 @@ public sealed partial class Cluster
         node.Status = status;
         node.OwnBatch = null;
         node.OwnBatchViews = null;
+        node.Outbox.Clear(); // messages waiting for the commit die with the process
         node.Disk.Crash();
         Checkers.OnStopped(node);
     }
-}
-
-static class SimNodeExtensions
-{
-    public static long Incarnation(this SimNode node) => node.Replica?.Incarnation ?? node.LastIncarnation;
 }

@@ -36,6 +36,9 @@ public sealed partial class Cluster
     }
 
     /// <summary>Does what the core asked: append the merged delta (without waiting for it) and send the messages.</summary>
+    /// <summary>Does what the core asked: append the merged delta and send the messages. With
+    /// <see cref="SimulationOptions.AckAfterDurable"/>, messages wait for the group commit of every merge appended before
+    /// them: they carry acknowledgements of merged state, and a leaving peer exits on one.</summary>
     void Apply(SimNode node, Effects effects)
     {
         if (effects.Persist is { } delta)
@@ -43,7 +46,30 @@ public sealed partial class Cluster
             node.Disk.Append(delta);
             ScheduleFlush(node);
         }
+        var hold = _options.AckAfterDurable && node.Disk.HasPending;
         foreach (var (address, message) in effects.Messages)
+        {
+            if (hold)
+            {
+                node.Outbox.Add(new Outgoing(address, message));
+            }
+            else
+            {
+                Send(node, address, message);
+            }
+        }
+    }
+
+    /// <summary>Sends what waited for a group commit that has now completed.</summary>
+    void SendHeld(SimNode node)
+    {
+        if (node.Outbox.Count == 0)
+        {
+            return;
+        }
+        var held = node.Outbox.ToArray();
+        node.Outbox.Clear();
+        foreach (var (address, message) in held)
         {
             Send(node, address, message);
         }

@@ -41,6 +41,9 @@ public sealed class SimNode(int index, ReplicaId id, SimulatedDisk disk, IReadOn
     /// <summary>Views per video in <see cref="OwnBatch"/>, acknowledged to clients at the flush.</summary>
     internal ulong[]? OwnBatchViews { get; set; }
 
+    /// <summary>Messages waiting for the group commit of the merges appended before them.</summary>
+    internal List<Outgoing> Outbox { get; } = [];
+
     /// <summary>The host was asked to leave: it takes no views, and calls BeginLeave once no own batch is pending.</summary>
     public bool LeaveRequested { get; internal set; }
 

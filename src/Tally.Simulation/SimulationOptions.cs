@@ -117,6 +117,11 @@ public sealed class SimulationOptions
     /// False models a host without it, which the checkers catch when a node crashes while recovering.</summary>
     public bool RecoveryMarker { get; set; } = true;
 
+    /// <summary>The host sends a step's messages only after the merges appended before them are durable, so the
+    /// acknowledgements they carry are durable. False sends at once (what <c>Effects</c> allows): a peer that leaves on
+    /// an acknowledgement from a node that then crashes before its group commit loses views for good.</summary>
+    public bool AckAfterDurable { get; set; } = true;
+
     /// <summary>Overrides of the core's limits, to force repairs in slices with few videos.</summary>
     [Range(1, 10_000_000)]
     public int? DeltaVideosMax { get; set; }

@@ -22,4 +22,27 @@ public class DeltaReplicaTests
         Assert.True(map.TrySliceBuckets([0], 1, int.MaxValue, out var whole), "a slice of the only bucket must be complete");
         Assert.True(whole.SameStateAs(map) && whole.Replicas.Count == 1000, "a slice of everything must still hold every replica");
     }
+
+    [Fact]
+    public void TrySliceBuckets_OverTheLimit_TakesWholeBucketsSoRepeatedRepairsFinish()
+    {
+        var (a, b) = (new CounterMap(), new CounterMap());
+        for (var i = 0; i < 1000; i++)
+        {
+            a.Increment(VideoId.Parse($"a{i}"), ReplicaId.Parse("n1"));
+            b.Increment(VideoId.Parse($"b{i}"), ReplicaId.Parse("n2"));
+        }
+        const int buckets = 64;
+        var rounds = 0;
+        while (!a.SameStateAs(b))
+        {
+            Assert.True(++rounds <= 20, "repairing 2,000 differing videos 300 at a time must finish within 20 exchanges");
+            var differing = a.Digest(buckets).DifferingBuckets(b.Digest(buckets)).ToArray();
+            a.TrySliceBuckets(differing, buckets, 300, out var fromA);
+            b.TrySliceBuckets(differing, buckets, 300, out var fromB);
+            Assert.True(fromA.Count <= 300 && fromB.Count <= 300, "a slice must stay within the limit");
+            a.Merge(fromB);
+            b.Merge(fromA);
+        }
+    }
 }

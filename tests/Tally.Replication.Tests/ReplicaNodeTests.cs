@@ -66,6 +66,36 @@ public class ReplicaNodeTests
     }
 
     [Fact]
+    public void IsReady_StaysTrue_WhenARecoveredNodeLearnsOfANewPeer()
+    {
+        var cluster = FiveNodes();
+        cluster.Options.RecoveryRounds = 1000; // readiness can only come from "synced with every live peer"
+        var joiner = cluster.Add("n6", withDisk: false, seeds: "n1");
+        for (var r = 0; r < 6 && !joiner.IsReady; r++)
+        {
+            cluster.Round();
+        }
+        Assert.True(joiner.IsReady, "the joiner must be ready after syncing with every live peer");
+
+        // A node outside the harness introduces itself to n1 only; n6 hears of it through n1's member table.
+        var newcomer = new ReplicaNode(ReplicaId.Parse("n7"), "n7", 1, cluster.Options, cluster.Time, new Random(1), new CounterMap(), ["n1"]);
+        var n1 = cluster.Nodes["n1"];
+        foreach (var (_, message) in newcomer.Tick().Messages)
+        {
+            n1.Receive(message);
+        }
+        for (var r = 0; r < 20 && !joiner.Members().Any(m => m.Id.Value == "n7"); r++)
+        {
+            foreach (var (to, message) in n1.Tick().Messages.Where(m => m.Address == "n6"))
+            {
+                joiner.Receive(message);
+            }
+        }
+        Assert.Contains(joiner.Members(), m => m.Id.Value == "n7" && !m.Synced);
+        Assert.True(joiner.IsReady, "a ready node must not go back to refusing views when a new, unsynced peer appears");
+    }
+
+    [Fact]
     public void LostDisk_RecoversOwnEntryFromPeers_BeforeReady()
     {
         var cluster = FiveNodes();

@@ -61,16 +61,31 @@ public static class SvgPlot
     {
         svg.Append(Invariant($"<line x1=\"{Left}\" y1=\"{Height - Bottom}\" x2=\"{Width - Right}\" y2=\"{Height - Bottom}\" stroke=\"black\"/>\n"));
         svg.Append(Invariant($"<line x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{Height - Bottom}\" stroke=\"black\"/>\n"));
-        for (var i = 0; i <= 5; i++)
+        var xStep = NiceStep(xMax / 1000) * 1000;
+        for (var t = 0.0; t <= xMax + 1e-9; t += xStep)
         {
-            var t = xMax * i / 5;
-            var v = yMax * i / 5;
-            svg.Append(Invariant($"<text x=\"{x(t):0.#}\" y=\"{Height - Bottom + 18}\" text-anchor=\"middle\">{t / 1000:0.##} s</text>\n"));
-            svg.Append(Invariant($"<text x=\"{Left - 6}\" y=\"{y(v) + 4:0.#}\" text-anchor=\"end\">{v:0.##}</text>\n"));
+            svg.Append(Invariant($"<text x=\"{x(t):0.#}\" y=\"{Height - Bottom + 18}\" text-anchor=\"middle\">{t / 1000:0.###} s</text>\n"));
+        }
+        var yStep = Math.Max(1, NiceStep(yMax));
+        for (var v = 0.0; v <= yMax + 1e-9; v += yStep)
+        {
+            svg.Append(Invariant($"<text x=\"{Left - 6}\" y=\"{y(v) + 4:0.#}\" text-anchor=\"end\">{v:0.###}</text>\n"));
             svg.Append(Invariant($"<line x1=\"{Left}\" y1=\"{y(v):0.#}\" x2=\"{Width - Right}\" y2=\"{y(v):0.#}\" stroke=\"#eee\"/>\n"));
         }
         svg.Append(Invariant($"<text x=\"{(Left + Width - Right) / 2}\" y=\"{Height - 12}\" text-anchor=\"middle\">simulated time</text>\n"));
-        svg.Append(Invariant($"<text x=\"16\" y=\"{(Top + Height - Bottom) / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {(Top + Height - Bottom) / 2})\">views counted</text>\n"));
+        svg.Append(Invariant($"<text x=\"16\" y=\"{(Top + Height - Bottom) / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {(Top + Height - Bottom) / 2})\">views counted (sum over videos)</text>\n"));
+    }
+
+    /// <summary>A step of 1, 2 or 5 times a power of ten that cuts <paramref name="range"/> into 4 to 10 parts.</summary>
+    static double NiceStep(double range)
+    {
+        if (range <= 0)
+        {
+            return 1;
+        }
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(range / 5)));
+        var fraction = range / 5 / magnitude;
+        return (fraction < 1.5 ? 1 : fraction < 3.5 ? 2 : 5) * magnitude;
     }
 
     static void Line(StringBuilder svg, IEnumerable<(double X, double Y)> points, string color, string? dash)
@@ -86,18 +101,19 @@ public static class SvgPlot
         {
             return;
         }
+        var nearRight = x(t) > Width - Right - 90;
         svg.Append(Invariant($"<line x1=\"{x(t):0.#}\" y1=\"{Top}\" x2=\"{x(t):0.#}\" y2=\"{Height - Bottom}\" stroke=\"#888\" stroke-dasharray=\"2 3\"/>\n"));
-        svg.Append(Invariant($"<text x=\"{x(t) + 4:0.#}\" y=\"{Top + 12}\" fill=\"#555\">{label}</text>\n"));
+        svg.Append(Invariant($"<text x=\"{x(t) + (nearRight ? -4 : 4):0.#}\" y=\"{Top + (label == "heal" ? 12 : 26)}\" fill=\"#555\" text-anchor=\"{(nearRight ? "end" : "start")}\">{label}</text>\n"));
     }
 
     static void Legend(StringBuilder svg)
     {
-        (string Label, string Color)[] items = [("acknowledged", "#e45756"), ("max", "#72b7b2"), ("mean", "#1f3b73"), ("min", "#4c78a8")];
+        (string Label, string Color)[] items = [("acknowledged", "#e45756"), ("max over up nodes", "#72b7b2"), ("mean", "#1f3b73"), ("min", "#4c78a8")];
         for (var i = 0; i < items.Length; i++)
         {
-            var y = Top + 30 + i * 16;
-            svg.Append(Invariant($"<line x1=\"{Width - Right - 130}\" y1=\"{y}\" x2=\"{Width - Right - 110}\" y2=\"{y}\" stroke=\"{items[i].Color}\" stroke-width=\"2\"/>\n"));
-            svg.Append(Invariant($"<text x=\"{Width - Right - 104}\" y=\"{y + 4}\">{items[i].Label}</text>\n"));
+            var y = Top + 12 + i * 16;
+            svg.Append(Invariant($"<line x1=\"{Left + 12}\" y1=\"{y}\" x2=\"{Left + 32}\" y2=\"{y}\" stroke=\"{items[i].Color}\" stroke-width=\"2\"/>\n"));
+            svg.Append(Invariant($"<text x=\"{Left + 38}\" y=\"{y + 4}\">{items[i].Label}</text>\n"));
         }
     }
 

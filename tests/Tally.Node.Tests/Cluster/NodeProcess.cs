@@ -13,7 +13,7 @@ sealed class NodeProcess : IAsyncDisposable
     public const string ClusterKey = "it-cluster-key";
     public const string AdminToken = "it-admin-token";
 
-    static readonly string CliPath = typeof(NodeProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+    internal static readonly string CliPath = typeof(NodeProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "TallyCli").Value!;
 
     readonly ConcurrentQueue<string> _output = new();

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Tally.Simulation;
+
+namespace Tally.Cli;
+
+/// <summary>The modes of <c>tally simulate</c> that are not one run: many swarm seeds, and the measurements.</summary>
+static partial class SimulateCommand
+{
+    static int MeasureDeltaBytes(int videos, int changed, int seed)
+    {
+        if (changed < 1 || changed > videos)
+        {
+            Console.Error.WriteLine($"--delta-bytes must be from 1 to --videos ({videos}).");
+            return 2;
+        }
+        var wall = Stopwatch.StartNew();
+        var m = Measurements.DeltaVersusFullState(videos, changed, seed);
+        Console.WriteLine(Invariant($"2 nodes, {m.Videos} videos: initial copy took {m.SyncRounds} rounds (digest repair in slices)."));
+        Console.WriteLine(Invariant($"Idle: {m.IdleBytesPerRound:F0} bytes per round (both nodes)."));
+        Console.WriteLine(Invariant($"{m.Changed} videos changed: delta gossip carried them in {m.DeltaRounds} round(s), {m.DeltaBytesPerRound:F0} bytes per round."));
+        Console.WriteLine(Invariant($"Whole state: {m.FullStateBytes} bytes per message, {m.FullStateBytesPerRound} bytes per round (both nodes push it): {m.FullStateBytesPerRound / Math.Max(1, m.DeltaBytesPerRound):F0}x the delta round."));
+        Console.WriteLine(Invariant($"Measured in {wall.Elapsed.TotalSeconds:F1} s."));
+        return 0;
+    }
+
+    /// <summary>Runs swarm seeds <paramref name="first"/>.. and prints one line per failure.</summary>
+    static int RunSwarm(int first, int count)
+    {
+        var failed = 0;
+        long crashes = 0, losses = 0, downgraded = 0, joins = 0, leaves = 0, messages = 0;
+        var wall = Stopwatch.StartNew();
+        for (var seed = first; seed < first + count; seed++)
+        {
+            var options = Swarm.Draw(seed);
+            options.Wire = WireMode.Full;
+            var result = Simulator.Run(options);
+            (crashes, losses, downgraded) = (crashes + result.Stats.Crashes, losses + result.Stats.DiskLosses, downgraded + result.Stats.DiskLossesDowngraded);
+            (joins, leaves, messages) = (joins + result.Stats.Joins, leaves + result.Stats.Leaves, messages + result.Delivered);
+            if (!result.Passed)
+            {
+                failed++;
+                Console.WriteLine($"FAILED: {result.Describe()}");
+            }
+        }
+        Console.WriteLine(Invariant($"Swarm: {count - failed} of {count} seeds passed in {wall.Elapsed.TotalSeconds:F1} s: {messages} messages delivered, {crashes} crashes, {losses} disk losses ({downgraded} drawn but unsafe), {joins} joins, {leaves} leaves."));
+        return failed == 0 ? 0 : 1;
+    }
+
+    static int MeasureCoreBaseline(SimulationOptions options)
+    {
+        var b = Measurements.CoreOnly(options.Nodes, Math.Max(1, options.Rounds), options.Fanout, options.Seed);
+        Console.WriteLine(Invariant($"Core only, {b.Nodes} nodes, fanout {options.Fanout}, {b.Rounds} rounds: {b.Messages} messages in {b.Wall.TotalSeconds:F2} s wall ({b.Cpu.TotalSeconds:F2} s CPU): {b.PerWallSecond:F0} per wall-clock second, {b.PerCpuSecond:F0} per CPU second."));
+        return 0;
+    }
+}

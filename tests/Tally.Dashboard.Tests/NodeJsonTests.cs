@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tally.Dashboard.Nodes;
+
+namespace Tally.Dashboard.Tests;
+
+/// <summary>Reading the node's answers as <c>tally node</c> writes them (ISSUE3 §Public API).</summary>
+public sealed class NodeJsonTests
+{
+    [Fact]
+    public void ParseCluster_ReadsMembersWithSelfStatusAndLastExchange_FromNodeAnswer()
+    {
+        var json = JsonNode.Parse("""
+            {"nodeId":"n1","address":"http://127.0.0.1:8001","incarnation":1,"phase":"ready","round":5,"digest":"a7","version":0,
+             "videos":0,"faults":[],"members":[
+              {"id":"n1","address":"http://127.0.0.1:8001","status":"alive","self":true,"lastExchange":null},
+              {"id":"n2","address":"http://127.0.0.1:8002","status":"suspect","self":false,"lastExchange":"2026-11-26T06:37:33.0053935+00:00"}]}
+            """)!;
+        var cluster = NodeJson.ParseCluster(json);
+        Assert.Equal("n1", cluster.NodeId);
+        Assert.Equal(2, cluster.Members.Count);
+        Assert.True(cluster.Members[0].IsSelf);
+        var n2 = cluster.Members[1];
+        Assert.Equal(("n2", "http://127.0.0.1:8002", "suspect", false), (n2.Id, n2.Url, n2.Status, n2.IsSelf));
+        Assert.Equal(DateTimeOffset.Parse("2026-11-26T06:37:33.0053935+00:00"), n2.LastExchange);
+    }
+
+    [Fact]
+    public void ParseVideo_ReadsTotalCountAndReplicas_FromNodeAnswer()
+    {
+        var video = NodeJson.ParseVideo(JsonNode.Parse("""{"videoId":"v","nodeId":"n2","total":0,"count":3,"replicas":{"n1":3}}""")!, "v");
+        Assert.Equal((0L, 3L), (video.Total, video.Count));
+        Assert.Equal(3, video.Replicas["n1"]);
+    }
+
+    [Fact]
+    public void ParseVideoPage_ReadsVideosAndNextCursor()
+    {
+        var (videos, next) = NodeJson.ParseVideoPage(JsonNode.Parse(
+            """{"nodeId":"n1","known":3,"videos":[{"videoId":"a","total":1,"count":4},{"videoId":"b","total":0,"count":9}],"next":"b"}""")!);
+        Assert.Equal(["a", "b"], videos.Select(v => v.VideoId));
+        Assert.Equal(9, videos[1].Count);
+        Assert.Equal("b", next);
+    }
+
+    [Fact]
+    public void ParseCluster_Throws_WhenNodeIdMissing() =>
+        Assert.Throws<JsonException>(() => NodeJson.ParseCluster(JsonNode.Parse("""{"members":[]}""")!));
+
+    [Fact]
+    public void ParseVideo_Throws_WhenCountIsNotANumber() =>
+        Assert.Throws<JsonException>(() => NodeJson.ParseVideo(JsonNode.Parse("""{"total":1,"count":"many"}""")!, "v"));
+}

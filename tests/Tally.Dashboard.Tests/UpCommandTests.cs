@@ -1,0 +1,119 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Tally.Dashboard.Tests;
+
+/// <summary><c>tally up</c> as a process: supervision, a clean stop on SIGTERM with no node left behind, and a resume
+/// on the same data root with the same secrets and counts.</summary>
+public sealed class UpCommandTests
+{
+    [Fact]
+    public async Task Up_StopAndStartAgain_ResumesCountsAndLeavesNoProcess()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var root = TestPaths.TempDirectory("tally-up-tests");
+        try
+        {
+            var basePort = TestPaths.FreePortRange(2);
+            var dashboardPort = TestPaths.FreePort();
+            const string video = "resume-video";
+            string secrets;
+            await using (var up = await LocalUp.StartAsync(2, root, basePort, dashboardPort, ct))
+            {
+                secrets = File.ReadAllText(Path.Combine(root, "cluster.json"));
+                using var sent = await up.Http.PostAsJsonAsync($"{up.NodeUrl(1)}/videos/{video}/views", new { amount = 11 }, ct);
+                Assert.True(sent.IsSuccessStatusCode, $"n1 must take the views: {(int)sent.StatusCode} {await sent.Content.ReadAsStringAsync(ct)}");
+                await WaitForCountAsync(up, 2, video, 11, ct);
+
+                var children = up.Process.ChildIds();
+                Assert.Equal(2, children.Count);
+                Assert.True(await up.StopAsync(), $"tally up must exit on SIGTERM within 40 s. Output:\n{up.Process.Output}");
+                Assert.Equal(0, up.Process.ExitCode);
+                var alive = children.Where(TallyProcess.IsAlive).ToList();
+                Assert.True(alive.Count == 0, $"No node process may outlive tally up, but {string.Join(", ", alive)} still run.");
+            }
+
+            await using (var again = await LocalUp.StartAsync(2, root, basePort, dashboardPort, ct))
+            {
+                Assert.Equal(secrets, File.ReadAllText(Path.Combine(root, "cluster.json")));
+                var n1 = await GetVideoAsync(again, 1, video, ct);
+                Assert.Equal(11, n1.GetProperty("total").GetInt64());
+                await WaitForCountAsync(again, 2, video, 11, ct);
+                Assert.True(await again.StopAsync(), "the resumed tally up must stop on SIGTERM");
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Up_NodeDiesUnexpectedly_ShownDownAndNotRestarted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var root = TestPaths.TempDirectory("tally-up-tests");
+        try
+        {
+            await using var up = await LocalUp.StartAsync(2, root, TestPaths.FreePortRange(2), TestPaths.FreePort(), ct);
+            var victim = up.Process.ChildIds().Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("\0--id\0n2\0", StringComparison.Ordinal));
+            TallyProcess.KillHard(victim);
+
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            JsonElement n2 = default;
+            while (DateTime.UtcNow < deadline)
+            {
+                n2 = (await FirstUpdateAsync(up, ct)).GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("key").GetString() == "n2");
+                if (n2.GetProperty("status").GetString() == "down")
+                {
+                    break;
+                }
+                await Task.Delay(200, ct);
+            }
+            Assert.Equal("down", n2.GetProperty("status").GetString());
+            Assert.Equal("exited", n2.GetProperty("process").GetString());
+            // Not restarted behind the user's back: still exactly one node process.
+            await Task.Delay(1000, ct);
+            Assert.Single(up.Process.ChildIds());
+            Assert.Contains("n2 exited unexpectedly", up.Process.Output);
+            Assert.True(await up.StopAsync(), "tally up must stop on SIGTERM");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    static async Task<JsonElement> FirstUpdateAsync(LocalUp up, CancellationToken ct)
+    {
+        using var response = await up.Http.GetAsync($"{up.DashboardUrl}/api/events?video=v", HttpCompletionOption.ResponseHeadersRead, ct);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                return JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone();
+            }
+        }
+        throw new InvalidOperationException("The event stream ended without an update.");
+    }
+
+    static async Task<JsonElement> GetVideoAsync(LocalUp up, int node, string video, CancellationToken ct) =>
+        await up.Http.GetFromJsonAsync<JsonElement>($"{up.NodeUrl(node)}/videos/{video}", ct);
+
+    static async Task WaitForCountAsync(LocalUp up, int node, string video, long count, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        long seen = -1;
+        while (DateTime.UtcNow < deadline)
+        {
+            seen = (await GetVideoAsync(up, node, video, ct)).GetProperty("count").GetInt64();
+            if (seen == count)
+            {
+                return;
+            }
+            await Task.Delay(100, ct);
+        }
+        Assert.Fail($"n{node} must reach count {count} for {video} within 20 s; it shows {seen}.");
+    }
+}
