@@ -11,9 +11,10 @@ sealed class IdleGossip(LocalCluster cluster, NodeClient client)
     const int BatchVideos = 5_000;
     const int BatchesInFlightMax = 2;
 
-    /// <summary>One node over the idle rounds: counters' increases (bytes are gossip message bytes, without HTTP
-    /// headers).</summary>
-    public sealed record NodeIdle(string Node, double Rounds, double BytesOut, double MessagesOut, double DeltaVideosOut, double RepairVideosOut, double Digests)
+    /// <summary>What one node's counters gained over a window: rounds, gossip sent (bytes are gossip message bytes,
+    /// without HTTP headers), digests sent, and the time spent merging received messages under the replica lock.</summary>
+    public sealed record GossipCost(string Node, double Rounds, double BytesOut, double MessagesOut, double DeltaVideosOut,
+        double RepairVideosOut, double Digests, double MergeSeconds, double Merges)
     {
         public double BytesPerRound => Rounds > 0 ? BytesOut / Rounds : double.NaN;
 
@@ -50,11 +51,13 @@ sealed class IdleGossip(LocalCluster cluster, NodeClient client)
     public async Task StartAsync(CancellationToken ct) => Existing = (await client.GetClusterAsync(cluster.Nodes[0], ct)).Videos;
 
     /// <summary>Until every node has the <see cref="Existing"/> videos and <paramref name="videos"/> loaded ones and
-    /// the same, current digest.</summary>
+    /// the same, current digest. Returns the time to that point; then waits on (within the same timeout) until every
+    /// peer has acknowledged every node's changes, so no delta is owed and the next rounds are idle.</summary>
     public async Task<TimeSpan> WaitConvergedAsync(int videos, TimeSpan timeout, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var next = TimeSpan.FromSeconds(30);
+        TimeSpan? equal = null;
         while (true)
         {
             cluster.ThrowIfExited();
@@ -65,38 +68,54 @@ sealed class IdleGossip(LocalCluster cluster, NodeClient client)
                     string.Join(", ", infos.Select((i, n) => $"{cluster.Nodes[n].Id} {i.Videos:N0} videos")));
                 next += TimeSpan.FromSeconds(30);
             }
-            if (infos.All(i => i.Videos == Existing + videos && i.Version == i.DigestVersion && i.Digest == infos[0].Digest))
+            if (equal is null && infos.All(i => i.Videos == Existing + videos && i.Version == i.DigestVersion && i.Digest == infos[0].Digest))
             {
-                return clock.Elapsed;
+                equal = clock.Elapsed;
+            }
+            if (equal is { } converged && infos.All(i => i.AllAcked))
+            {
+                return converged;
             }
             if (clock.Elapsed > timeout)
             {
                 throw new TimeoutException($"Not converged on {videos:N0} videos after {timeout.TotalSeconds:0} s: " +
-                    string.Join(", ", infos.Select((i, n) => $"{cluster.Nodes[n].Id} {i.Videos:N0} videos, digest {i.Digest}@{i.DigestVersion}/{i.Version}")));
+                    string.Join(", ", infos.Select((i, n) => $"{cluster.Nodes[n].Id} {i.Videos:N0} videos, digest {i.Digest}@{i.DigestVersion}/{i.Version}, all acked {i.AllAcked}")));
             }
             await Task.Delay(500, ct);
         }
     }
 
     /// <summary>Counter increases on every node over <paramref name="rounds"/> gossip intervals of idleness.</summary>
-    public async Task<List<NodeIdle>> MeasureAsync(int rounds, CancellationToken ct)
+    public async Task<List<GossipCost>> MeasureAsync(int rounds, CancellationToken ct)
     {
-        var before = await Task.WhenAll(cluster.Nodes.Select(n => client.GetMetricsAsync(n, ct)));
+        var before = await SnapshotAsync(ct);
         await Task.Delay(cluster.GossipInterval * rounds, ct);
-        var after = await Task.WhenAll(cluster.Nodes.Select(n => client.GetMetricsAsync(n, ct)));
-        return [.. cluster.Nodes.Select((node, i) =>
-        {
-            double Increase(string name, string? label = null) => Sum(after[i], name, label) - Sum(before[i], name, label);
-            return new NodeIdle(node.Id, Increase("tally_gossip_rounds"), Increase("tally_gossip_bytes", "direction=\"out\""),
-                Increase("tally_gossip_messages", "direction=\"out\""), Increase("tally_gossip_delta_videos", "direction=\"out\""),
-                Increase("tally_gossip_repair_videos", "direction=\"out\""), Increase("tally_gossip_digests"));
-        })];
+        return Increase(before, await SnapshotAsync(ct));
     }
 
-    /// <summary>The sum of the counters whose name starts with <paramref name="name"/> (the exporter adds a unit and
-    /// <c>_total</c>) and that carry <paramref name="label"/>.</summary>
-    static double Sum(Dictionary<string, double> series, string name, string? label) => series
-        .Where(s => s.Key.StartsWith(name, StringComparison.Ordinal) && s.Key.Split('{')[0].EndsWith("_total", StringComparison.Ordinal) &&
+    /// <summary>Every node's <c>/metrics</c> series now.</summary>
+    public async Task<Dictionary<string, double>[]> SnapshotAsync(CancellationToken ct) =>
+        await Task.WhenAll(cluster.Nodes.Select(n => client.GetMetricsAsync(n, ct)));
+
+    /// <summary>What each node's gossip counters gained between two snapshots.</summary>
+    public List<GossipCost> Increase(Dictionary<string, double>[] before, Dictionary<string, double>[] after) =>
+    [
+        .. cluster.Nodes.Select((node, i) =>
+        {
+            double Gain(string name, string suffix = "_total", string? label = null) =>
+                Sum(after[i], name, suffix, label) - Sum(before[i], name, suffix, label);
+            return new GossipCost(node.Id, Gain("tally_gossip_rounds"), Gain("tally_gossip_bytes", label: "direction=\"out\""),
+                Gain("tally_gossip_messages", label: "direction=\"out\""), Gain("tally_gossip_delta_videos", label: "direction=\"out\""),
+                Gain("tally_gossip_repair_videos", label: "direction=\"out\""), Gain("tally_gossip_digests"),
+                Gain("tally_merge_duration", "_sum"), Gain("tally_merge_duration", "_count"));
+        }),
+    ];
+
+    /// <summary>The sum of the series whose name starts with <paramref name="name"/> and ends with
+    /// <paramref name="suffix"/> (the exporter adds the unit and <c>_total</c>, <c>_sum</c>, <c>_count</c>) and that
+    /// carry <paramref name="label"/>.</summary>
+    static double Sum(Dictionary<string, double> series, string name, string suffix, string? label) => series
+        .Where(s => s.Key.StartsWith(name, StringComparison.Ordinal) && s.Key.Split('{')[0].EndsWith(suffix, StringComparison.Ordinal) &&
                     (label is null || s.Key.Contains(label, StringComparison.Ordinal)))
         .Sum(s => s.Value);
 }

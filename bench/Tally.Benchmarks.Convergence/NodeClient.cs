@@ -14,8 +14,9 @@ sealed class NodeClient : IDisposable
         Timeout = TimeSpan.FromSeconds(30),
     };
 
-    /// <summary>A node's view of the cluster: enough to judge readiness and convergence.</summary>
-    public sealed record ClusterInfo(string Phase, int Videos, long Version, long DigestVersion, string Digest, int Alive);
+    /// <summary>A node's view of the cluster: enough to judge readiness and convergence. <paramref name="AllAcked"/>:
+    /// every other member has acknowledged all of this node's changes, so it has no delta left to send.</summary>
+    public sealed record ClusterInfo(string Phase, int Videos, long Version, long DigestVersion, string Digest, int Alive, bool AllAcked);
 
     public async Task<bool> IsReadyAsync(LocalNode node, CancellationToken ct)
     {
@@ -69,10 +70,12 @@ sealed class NodeClient : IDisposable
         await EnsureOkAsync(response, ct);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(ct));
         var root = json.RootElement;
-        var alive = root.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "alive");
-        return new ClusterInfo(root.GetProperty("phase").GetString() ?? "", root.GetProperty("videos").GetInt32(),
-            root.GetProperty("version").GetInt64(), root.GetProperty("digestVersion").GetInt64(),
-            root.GetProperty("digest").GetString() ?? "", alive);
+        var members = root.GetProperty("members").EnumerateArray().ToArray();
+        var version = root.GetProperty("version").GetInt64();
+        var alive = members.Count(m => m.GetProperty("status").GetString() == "alive");
+        var allAcked = members.All(m => m.GetProperty("self").GetBoolean() || m.GetProperty("ackedVersion").GetInt64() == version);
+        return new ClusterInfo(root.GetProperty("phase").GetString() ?? "", root.GetProperty("videos").GetInt32(), version,
+            root.GetProperty("digestVersion").GetInt64(), root.GetProperty("digest").GetString() ?? "", alive, allAcked);
     }
 
     /// <summary>The node's Prometheus text as series (name with labels, e.g. <c>tally_gossip_rounds_total{...}</c>)

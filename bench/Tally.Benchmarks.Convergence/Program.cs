@@ -63,19 +63,18 @@ try
         var perRound = new List<(int Videos, double Mean, double Max)>();
         foreach (var videos in new[] { options.Small, options.Large })
         {
+            var before = await idle.SnapshotAsync(ct);
             var loadTime = await idle.LoadAsync(videos, ct);
             var converged = await idle.WaitConvergedAsync(videos, TimeSpan.FromMinutes(20), ct);
-            Console.WriteLine($"Idle gossip with {videos:N0} videos (loaded in {loadTime.TotalSeconds:0.0} s, " +
-                $"all nodes equal {converged.TotalSeconds:0.0} s later); over {options.IdleRounds} idle rounds after 3 rounds to settle:");
-            await Task.Delay(interval * 3, ct);
+            var busy = idle.Increase(before, await idle.SnapshotAsync(ct));
+            Console.WriteLine($"Loading up to {videos:N0} videos took {loadTime.TotalSeconds:0.0} s; all nodes were equal " +
+                $"{converged.TotalSeconds:0.0} s later. Gossip from the load's start until every change was acknowledged, per node:");
+            Print(busy);
+            await Task.Delay(interval, ct);
             var nodes = await idle.MeasureAsync(options.IdleRounds, ct);
-            Console.WriteLine("  | node | rounds | bytes sent | messages sent | bytes/round | messages/round | bytes/message | delta videos | repair videos | digests |");
-            Console.WriteLine("  |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var n in nodes)
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  | {n.Node} | {n.Rounds:0} | {n.BytesOut:N0} | {n.MessagesOut:0} | {n.BytesPerRound:N0} | {n.MessagesPerRound:0.0} | {n.BytesPerMessage:0} | {n.DeltaVideosOut:0} | {n.RepairVideosOut:0} | {n.Digests:0} |"));
-            }
+            Console.WriteLine($"Idle gossip with {videos:N0} videos over {options.IdleRounds} rounds (after every peer had " +
+                "acknowledged every node's changes, and one more round):");
+            Print(nodes);
             perRound.Add((videos, nodes.Average(n => n.BytesPerRound), nodes.Max(n => n.BytesPerRound)));
         }
         foreach (var (videos, mean, most) in perRound)
@@ -97,6 +96,18 @@ void Stop(PosixSignalContext context)
 {
     context.Cancel = true;
     cancel.Cancel();
+}
+
+static void Print(List<IdleGossip.GossipCost> nodes)
+{
+    Console.WriteLine("  | node | rounds | bytes sent | messages sent | bytes/round | messages/round | bytes/message | delta videos | repair videos | digests | merge time |");
+    Console.WriteLine("  |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var n in nodes)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  | {n.Node} | {n.Rounds:0} | {n.BytesOut:N0} | {n.MessagesOut:0} | {n.BytesPerRound:N0} | {n.MessagesPerRound:0.0} | " +
+            $"{n.BytesPerMessage:N0} | {n.DeltaVideosOut:N0} | {n.RepairVideosOut:N0} | {n.Digests:0} | {n.MergeSeconds:0.00} s in {n.Merges:0} |"));
+    }
 }
 
 static string Verdict(bool met) => met ? "met" : "NOT met";
