@@ -42,13 +42,17 @@ tally_dll=src/Tally.Cli/bin/$config/net10.0/tally.dll
 
 work=$(mktemp -d /tmp/tally-load.XXXXXX)
 pids=()
-# Stops one process started here: SIGTERM, then SIGKILL if it is still there after 10 s.
+# Stops one process started here: SIGTERM, then SIGKILL if it is still there after 10 s; then forgets its pid (once
+# reaped, the number may belong to someone else's process).
 stop() {
-  local pid=$1
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
+  local pid=$1 kept=() p
+  if kill -TERM "$pid" 2>/dev/null; then
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
   wait "$pid" 2>/dev/null || true
+  for p in "${pids[@]}"; do [[ "$p" == "$pid" ]] || kept+=("$p"); done
+  pids=("${kept[@]}")
 }
 cleanup() {
   for p in "${pids[@]}"; do stop "$p"; done
@@ -130,7 +134,7 @@ check() {
   local name=$1 count=$2 ack=$3 unit=$4
   local verdict="ok"
   if (( count < ack || count > ack + connections * unit )); then verdict="FAILED"; checks_failed=1; fi
-  printf '  check %-28s node count %d, acknowledged %d, in flight at stop %d: %s\n' "$name" "$count" "$ack" "$((count - ack))" "$verdict"
+  printf '  check %-28s count %d, acknowledged %d, in flight at stop %d: %s\n' "$name" "$count" "$ack" "$((count - ack))" "$verdict"
 }
 
 # round, case, req/s, views/s, p50 ms, p99 ms, then per request: server user, server system, client CPU us; busy %
