@@ -4,19 +4,6 @@ namespace Tally.Simulation.Tests;
 /// load of views, heals, and must end with every up node counting exactly the acknowledged views.</summary>
 public class NetworkScenarioTests
 {
-    static SimulationOptions Five(int seed, string faults, double loss = 0.05) => new()
-    {
-        Seed = seed,
-        Nodes = 5,
-        Videos = 3,
-        Views = 600,
-        Rounds = 20,
-        Interval = TimeSpan.FromMilliseconds(100),
-        Loss = loss,
-        Schedule = FaultSchedule.Parse(faults),
-        ConvergeRoundsMax = 40,
-    };
-
     /// <summary>Node <paramref name="node"/>'s count at the last sample before the heal, and the acknowledged total then.</summary>
     static (ulong Count, ulong Acknowledged) BeforeHeal(SimulationResult result, SimulationOptions options, int node)
     {
@@ -28,7 +15,7 @@ public class NetworkScenarioTests
     [Fact]
     public void Cluster_IsolateOneNode_ConvergesAfterHeal()
     {
-        var options = Five(11, "isolate:n2@3-20");
+        var options = ScenarioOptions.Five(11, "isolate:n2@3-20");
         var result = Simulator.Run(options);
         SimAssert.Passed(result);
         var (count, acknowledged) = BeforeHeal(result, options, node: 1);
@@ -38,7 +25,7 @@ public class NetworkScenarioTests
     [Fact]
     public void Cluster_SplitTwoThree_ConvergesAfterHeal()
     {
-        var options = Five(12, "cut:n1,n2|n3,n4,n5@2-20");
+        var options = ScenarioOptions.Five(12, "cut:n1,n2|n3,n4,n5@2-20");
         var result = Simulator.Run(options);
         SimAssert.Passed(result);
         var (count, acknowledged) = BeforeHeal(result, options, node: 0);
@@ -49,7 +36,7 @@ public class NetworkScenarioTests
     public void Cluster_OneWayPartition_ConvergesAfterHeal()
     {
         // n1 hears everyone but no one hears n1: its own views stay with it until the heal.
-        var options = Five(13, "oneway:n1>n2,n3,n4,n5@2-20");
+        var options = ScenarioOptions.Five(13, "oneway:n1>n2,n3,n4,n5@2-20");
         var result = Simulator.Run(options);
         SimAssert.Passed(result);
         var (count, acknowledged) = BeforeHeal(result, options, node: 2);
@@ -59,7 +46,7 @@ public class NetworkScenarioTests
     [Fact]
     public void Cluster_ThirtyPercentLoss_ConvergesExactly()
     {
-        var options = Five(14, "", loss: 0.3);
+        var options = ScenarioOptions.Five(14, "", loss: 0.3);
         options.Nodes = 10;
         options.Duplication = 0.05;
         options.Reorder = 0.1;

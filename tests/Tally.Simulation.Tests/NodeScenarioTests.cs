@@ -4,23 +4,10 @@ namespace Tally.Simulation.Tests;
 /// keep them from losing acknowledged views. Each must end with every up node counting exactly the acknowledged views.</summary>
 public class NodeScenarioTests
 {
-    static SimulationOptions Five(int seed, string faults, double loss = 0.05) => new()
-    {
-        Seed = seed,
-        Nodes = 5,
-        Videos = 3,
-        Views = 600,
-        Rounds = 20,
-        Interval = TimeSpan.FromMilliseconds(100),
-        Loss = loss,
-        Schedule = FaultSchedule.Parse(faults),
-        ConvergeRoundsMax = 40,
-    };
-
     [Fact]
     public void Cluster_LeaveUnderLoad_KeepsTheLeaversViews()
     {
-        var options = Five(15, "leave:n3@8");
+        var options = ScenarioOptions.Five(15, "leave:n3@8");
         var result = Simulator.Run(options);
         SimAssert.Passed(result);
         Assert.True(result.Stats.Leaves == 1 && result.Series.Counts[^1][2] == CountSeries.NotUp,
@@ -30,7 +17,7 @@ public class NodeScenarioTests
     [Fact]
     public void Cluster_JoinUnderLoad_CatchesUpAndConverges()
     {
-        var options = Five(16, "join@5");
+        var options = ScenarioOptions.Five(16, "join@5");
         var result = Simulator.Run(options);
         SimAssert.Passed(result);
         Assert.True(result.Series.Counts[^1].Length == 6 && result.Series.Counts[^1][5] == result.Acknowledged,
