@@ -55,6 +55,8 @@ sealed class Harness
             Disk.Write(InFlight[number]);
         }
         InFlight.Clear();
+        Answers.Clear(); // tickets name requests of one process
+        Sent.Clear();
         Snapshot = null;
         Replica = Boot();
     }
