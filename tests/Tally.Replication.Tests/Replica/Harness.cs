@@ -128,6 +128,14 @@ sealed class Harness
         Pump();
     }
 
+    public void SnapshotFailed()
+    {
+        var snapshot = Snapshot ?? throw new InvalidOperationException("no snapshot requested");
+        Snapshot = null;
+        Replica.SnapshotFailed(snapshot.Number, "disk full");
+        Pump();
+    }
+
     public void Tick()
     {
         Time.Advance(Replication.GossipInterval);
