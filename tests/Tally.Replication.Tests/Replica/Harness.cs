@@ -35,7 +35,7 @@ sealed class Harness
     public SnapshotRequest? Snapshot { get; private set; }
     public ExitRequest? Exit { get; private set; }
 
-    /// <summary>Every append ever handed out, by number.</summary>
+    /// <summary>Every append this process handed out, by number.</summary>
     public Dictionary<long, Append> Appends { get; } = [];
 
     Replica Boot()
@@ -55,7 +55,9 @@ sealed class Harness
             Disk.Write(InFlight[number]);
         }
         InFlight.Clear();
-        Answers.Clear(); // tickets name requests of one process
+        Disk.Restarted();
+        Answers.Clear(); // tickets and append numbers belong to one process
+        Appends.Clear();
         Sent.Clear();
         Snapshot = null;
         Replica = Boot();

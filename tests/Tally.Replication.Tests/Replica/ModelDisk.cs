@@ -10,7 +10,20 @@ sealed class ModelDisk
     CounterMap _snapshot = new();
     List<IdempotencyRecord> _snapshotKeys = [];
 
-    public void Write(Append append) => _records.Add(append);
+    long _coveredBelow;
+
+    /// <summary>A record that completes after a snapshot numbered above it is covered by that snapshot and dropped,
+    /// as a store that drops "the log appended before the call" would.</summary>
+    public void Write(Append append)
+    {
+        if (append.Number >= _coveredBelow)
+        {
+            _records.Add(append);
+        }
+    }
+
+    /// <summary>A new process numbers its appends from 1 again.</summary>
+    public void Restarted() => _coveredBelow = 0;
 
     /// <summary>Replaces the snapshot: the records numbered below it are dropped (it must hold them).</summary>
     public void Snapshot(SnapshotRequest request)
@@ -20,6 +33,7 @@ sealed class ModelDisk
         _snapshotKeys = keys.Count <= request.KeysMax ? keys : keys.GetRange(keys.Count - request.KeysMax, request.KeysMax);
         _snapshot = request.State.Clone();
         _records.RemoveAll(r => r.Number < request.Number);
+        _coveredBelow = request.Number;
     }
 
     public CounterMap Reload()
