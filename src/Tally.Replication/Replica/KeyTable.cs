@@ -59,8 +59,9 @@ sealed class KeyTable(ReplicaOptions options)
     void Evict(long nowMs, bool adding)
     {
         var max = options.IdempotencyKeysMax;
+        // The queue may hold entries of keys forgotten since (refused first tries): they go when they reach the head.
         while (_order.TryPeek(out var oldest) &&
-            (oldest.AcceptedUnixMs <= WindowStart(nowMs) || _order.Count >= max && adding || !IsCurrent(oldest)))
+            (!IsCurrent(oldest) || oldest.AcceptedUnixMs <= WindowStart(nowMs) || adding && _entries.Count >= max))
         {
             _order.Dequeue();
             if (IsCurrent(oldest))

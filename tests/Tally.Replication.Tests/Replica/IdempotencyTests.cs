@@ -135,6 +135,21 @@ public class IdempotencyTests
     }
 
     [Fact]
+    public void Submit_KeepsKeysMaxKeys_WhenForgottenRefusalsAreStillQueued()
+    {
+        var h = new Harness(options: new ReplicaOptions { IdempotencyKeysMax = 2, CommitsInFlightMax = 1, ViewQueueMax = 1 });
+        h.Add("v", 1, "a");
+        h.Add("v", 1, "b");
+        Assert.Equal(ViewStatus.Busy, h.AnswerOf(h.Add("v", 1, "refused")).Status);
+        h.CompleteAll();
+        h.Add("v", 1, "c");
+        h.CompleteAll();
+
+        Assert.Equal(2, h.Replica.KeysRemembered);
+        Assert.True(h.AnswerOf(h.Add("v", 1, "b")).Replayed, "a forgotten refusal must not push a counted key out");
+    }
+
+    [Fact]
     public void Submit_IgnoresKeys_WhenIdempotencyKeysMaxIsZero()
     {
         var h = new Harness(options: new ReplicaOptions { IdempotencyKeysMax = 0 });
