@@ -18,14 +18,6 @@ sealed class Submitted(ViewTicket ticket, ViewRequest request, long acceptedMs)
     public IdempotencyRecord? Record => Key is { } k ? new(k.Key, k.Fingerprint, acceptedMs, Totals) : null;
 }
 
-/// <summary>Where an own append stands.</summary>
-enum CommitState
-{
-    InFlight,
-    Failed,
-    Durable,
-}
-
 /// <summary>One own append: a batch of absolute own entries, the requests it counts, and the earlier commits whose
 /// outcome was still open when it was prepared (<see cref="Covers"/>): its batch holds all their entries, so if it
 /// is durable, so are they.</summary>
@@ -35,8 +27,6 @@ sealed class OwnCommit(long number, CounterMap batch, List<Submitted> requests, 
     public CounterMap Batch => batch;
     public List<Submitted> Requests => requests;
     public List<OwnCommit> Covers => covers;
-    public CommitState State { get; set; }
-
     /// <summary>Answered (durable itself or through a later commit, or failed for good).</summary>
     public bool Resolved { get; set; }
 }

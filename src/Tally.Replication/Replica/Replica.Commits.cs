@@ -28,7 +28,6 @@ public sealed partial class Replica
     /// <summary>Applies the batch and answers its requests and those of every open commit it covers.</summary>
     void OwnDurable(OwnCommit commit)
     {
-        commit.State = CommitState.Durable;
         if (!commit.Resolved)
         {
             _node.ApplyOwn(commit.Batch);
@@ -50,7 +49,6 @@ public sealed partial class Replica
     /// append starts until every one in flight has ended.</summary>
     void OwnFailed(OwnCommit commit, string reason)
     {
-        commit.State = CommitState.Failed;
         _ownFailed++;
         if (!commit.Resolved)
         {
