@@ -138,10 +138,21 @@ sealed class Harness
         Pump();
     }
 
+    /// <summary>Called after every input that can produce messages (Receive, Tick), before they are collected.</summary>
+    public Action<Harness>? AfterGossipStep { get; set; }
+
     public void Tick()
     {
         Time.Advance(Replication.GossipInterval);
         Replica.Tick();
+        AfterGossipStep?.Invoke(this);
+        Pump();
+    }
+
+    public void Receive(GossipMessage message)
+    {
+        Replica.Receive(message);
+        AfterGossipStep?.Invoke(this);
         Pump();
     }
 

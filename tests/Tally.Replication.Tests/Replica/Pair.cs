@@ -24,8 +24,7 @@ sealed class Pair
         from.Sent.Clear();
         foreach (var message in messages)
         {
-            to.Replica.Receive(message.Message);
-            to.Pump();
+            to.Receive(message.Message);
         }
         return messages.Count;
     }

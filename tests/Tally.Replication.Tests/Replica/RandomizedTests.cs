@@ -5,7 +5,8 @@ namespace Tally.Replication.Tests;
 
 /// <summary>Several replicas under random views (some with idempotency keys, some retried), appends completed in
 /// random order or failed, snapshots, gossip with loss, and crashes that keep what reached the disk. After every step:
-/// every view answered Ok is on every replica's disk (what a restart reloads), and nothing answered "not counted" is.</summary>
+/// every view answered Ok is on every replica's disk (what a restart reloads), and nothing answered "not counted" is;
+/// every message leaves only once the disk holds everything its sender had merged when it was made.</summary>
 public class RandomizedTests
 {
     static readonly VideoId[] Videos = [.. Enumerable.Range(0, 4).Select(i => VideoId.Parse($"v{i}"))];
@@ -44,6 +45,7 @@ public class RandomizedTests
                 var node = new Harness(id, options, time, [.. ids.Where(s => s != id)]);
                 _nodes.Add(node);
                 _models[node] = new Model();
+                node.AfterGossipStep = NoteProduced;
             }
         }
 
@@ -159,8 +161,7 @@ public class RandomizedTests
             {
                 return; // lost
             }
-            to.Replica.Receive(message);
-            to.Pump();
+            to.Receive(message);
         }
 
         /// <summary>The process dies; each append in flight reached the disk or not, unreported.</summary>
@@ -176,6 +177,8 @@ public class RandomizedTests
             }
             model.Outstanding.Clear();
             model.Crashed = true;
+            model.Produced.Clear();
+            model.Released = 0;
             node.CrashAndRestart(node.InFlight.Keys.Where(_ => _random.NextDouble() < 0.5).ToList());
         }
 
@@ -207,9 +210,36 @@ public class RandomizedTests
                 }
                 foreach (var message in node.Sent)
                 {
+                    CheckReleased(node, model);
                     _network.Add((_nodes.Single(n => n.Id.Value == message.Address), message.Message));
                 }
                 node.Sent.Clear();
+            }
+        }
+
+        /// <summary>Records, for each message a step made, the peer entries its sender held then.</summary>
+        void NoteProduced(Harness node)
+        {
+            var model = _models[node];
+            var produced = node.Replica.HeldMessages + model.Released + node.Replica.CommitStats.MessagesDropped;
+            while (model.Produced.Count < produced)
+            {
+                model.Produced.Add([.. Videos.SelectMany(v => node.Replica.Read(v).Entries
+                    .Where(e => e.Key != node.Id).Select(e => (v, e.Key, e.Value)))]);
+            }
+        }
+
+        /// <summary>The outbox is first in, first out, and drops only its oldest: the next message released is the one
+        /// after every message released or dropped so far.</summary>
+        void CheckReleased(Harness node, Model model)
+        {
+            var index = (int)(model.Released + node.Replica.CommitStats.MessagesDropped);
+            model.Released++;
+            var disk = node.Disk.Reload();
+            foreach (var (video, peer, entry) in model.Produced[index])
+            {
+                Assert.True(disk.EntryOf(video, peer) >= entry,
+                    $"Seed={_seed}: {node.Id} sent a message acknowledging {peer}'s {entry} views of {video} while its disk holds {disk.EntryOf(video, peer)}");
             }
         }
 
@@ -256,8 +286,7 @@ public class RandomizedTests
                 {
                     var (to, message) = _network[0];
                     _network.RemoveAt(0);
-                    to.Replica.Receive(message);
-                    to.Pump();
+                    to.Receive(message);
                     to.CompleteAll();
                     Collect();
                 }
@@ -284,5 +313,10 @@ public class RandomizedTests
         public List<ViewRequest> Keyed { get; } = [];
         public HashSet<string> CountedKeys { get; } = [];
         public bool Crashed { get; set; }
+
+        /// <summary>Per message made by the current process, in order: the peer entries its sender held.</summary>
+        public List<(VideoId Video, ReplicaId Peer, ulong Entry)[]> Produced { get; } = [];
+
+        public long Released { get; set; }
     }
 }
