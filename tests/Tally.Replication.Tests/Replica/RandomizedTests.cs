@@ -217,6 +217,35 @@ public class RandomizedTests
             }
         }
 
+        /// <summary>A graceful leave with random completions: when the leaver asks to exit, a peer's disk holds every
+        /// one of its views.</summary>
+        void LeaveOne()
+        {
+            var leaver = _nodes[_random.Next(_nodes.Count)];
+            leaver.Replica.Leave();
+            for (var round = 0; round < 20 && leaver.Exit is null; round++)
+            {
+                foreach (var node in _nodes.Where(n => n.Exit is null))
+                {
+                    node.Tick();
+                }
+                Collect();
+                while (_network.Count > 0 && leaver.Exit is null)
+                {
+                    var i = _random.Next(_network.Count);
+                    var (to, message) = _network[i];
+                    _network.RemoveAt(i);
+                    to.Receive(message);
+                    CompleteOne(to, failRate: 0.2);
+                    Collect();
+                }
+            }
+            Assert.True(leaver.Exit?.Reason == ExitReason.Left, $"Seed={_seed}: {leaver.Id} did not finish its leave");
+            var own = leaver.Disk.Reload();
+            Assert.True(_nodes.Where(n => n != leaver).Any(n => Videos.All(v => n.Disk.Reload().EntryOf(v, leaver.Id) >= own.EntryOf(v, leaver.Id))),
+                $"Seed={_seed}: {leaver.Id} exited before a peer's disk held all its views");
+        }
+
         /// <summary>Records, for each message a step made, the peer entries its sender held then.</summary>
         void NoteProduced(Harness node)
         {
@@ -293,6 +322,7 @@ public class RandomizedTests
             }
             Assert.All(_models.Values, m => Assert.Empty(m.Outstanding));
             Check(-1, final: true);
+            LeaveOne();
             foreach (var video in Videos)
             {
                 var counters = _nodes.Select(n => n.Replica.Read(video)).ToList();
