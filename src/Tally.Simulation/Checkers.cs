@@ -43,8 +43,6 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
 
     public long Steps { get; private set; }
 
-    public bool Armed => _target is not null;
-
     /// <summary>True when armed and every up node counts exactly the target of every video.</summary>
     public bool Converged => _target is not null && _mismatchedTotal == 0;
 

@@ -35,7 +35,6 @@ public sealed partial class Cluster
         Checkers.AfterStep(node, effects.Persist, before, mustPersist: true);
     }
 
-    /// <summary>Does what the core asked: append the merged delta (without waiting for it) and send the messages.</summary>
     /// <summary>Does what the core asked: append the merged delta and send the messages. With
     /// <see cref="SimulationOptions.AckAfterDurable"/>, messages wait for the group commit of every merge appended before
     /// them: they carry acknowledgements of merged state, and a leaving peer exits on one.</summary>

@@ -40,9 +40,6 @@ public sealed partial class Cluster
         return false;
     }
 
-    /// <summary>Schedules one client view at <paramref name="when"/>.</summary>
-    public void ClientViewAt(long when, int video = -1) => Scheduler.At(when, new SimEvent(EventKind.View, -1, 0, video));
-
     void ScheduleFlush(SimNode node)
     {
         if (!node.Disk.FlushScheduled)

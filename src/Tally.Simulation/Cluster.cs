@@ -115,9 +115,6 @@ public sealed partial class Cluster
             case EventKind.Flush:
                 OnFlush(e);
                 break;
-            case EventKind.View:
-                ClientView(e.From);
-                break;
             case EventKind.Action:
                 e.Action!();
                 break;

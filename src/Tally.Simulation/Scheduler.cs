@@ -11,8 +11,6 @@ enum EventKind : byte
     Deliver,
     /// <summary>A node's disk completes a group commit.</summary>
     Flush,
-    /// <summary>A client sends one view to a node.</summary>
-    View,
     /// <summary>A scripted action: a fault, a heal, a join, a leave, a sample.</summary>
     Action,
 }

@@ -57,19 +57,6 @@ public sealed class SimulatedNetwork(Random random, NetworkConditions conditions
         return fault;
     }
 
-    /// <summary>True when a message from <paramref name="from"/> to <paramref name="to"/> cannot get through now.</summary>
-    public bool IsBlocked(int from, int to)
-    {
-        foreach (var fault in _faults)
-        {
-            if (fault.DropProbability(from, to) >= 1)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /// <summary>Decides the fate of one message: returns how many copies arrive (0, 1 or 2) and writes their
     /// delays, in ticks, to <paramref name="delays"/>.</summary>
     public int Route(int from, int to, Span<long> delays)
