@@ -16,7 +16,8 @@ public enum AppendKind
 /// <see cref="Replica.AppendFailed"/> (in any order). Entries are absolute, so a record applied twice or late changes
 /// nothing. Do not change <see cref="Delta"/> or <see cref="Keys"/>: the replica keeps references.</summary>
 /// <param name="Number">Unique and increasing per <see cref="Replica"/> (1, 2, ...), over appends and snapshots.</param>
-public sealed record Append(long Number, AppendKind Kind, CounterMap Delta, IReadOnlyList<IdempotencyRecord> Keys);
+/// <param name="Requests">View requests this append counts (own appends; for metrics).</param>
+public sealed record Append(long Number, AppendKind Kind, CounterMap Delta, IReadOnlyList<IdempotencyRecord> Keys, int Requests = 0);
 
 /// <summary>Asks the host to replace its snapshot with <see cref="State"/>, then report
 /// <see cref="Replica.SnapshotDone"/> or <see cref="Replica.SnapshotFailed"/>.</summary>

@@ -40,6 +40,7 @@ public sealed partial class Replica
         var effects = _node.Receive(message);
         if (effects.Persist is { } delta)
         {
+            _index.AddNew(_node.State, delta);
             _merges++;
             Fold(delta);
             _mergeWaitingUpTo = _merges;

@@ -137,7 +137,7 @@ public sealed partial class Replica
         _ownByNumber.Add(commit.Number, commit);
         _ownInFlight++;
         _ownAppends++;
-        _appends.Add(new Append(commit.Number, AppendKind.Own, batch, keys));
+        _appends.Add(new Append(commit.Number, AppendKind.Own, batch, keys, requests.Count));
     }
 
     /// <summary>The own entries of the commits still open that are above the applied state: a new batch starts from

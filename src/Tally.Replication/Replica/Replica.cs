@@ -31,6 +31,7 @@ public sealed partial class Replica
     readonly ReplicaOptions _options;
     readonly TimeProvider _time;
     readonly KeyTable _keys;
+    readonly VideoIndex _index = new();
     readonly List<Append> _appends = [];
     readonly List<Outgoing> _released = [];
     readonly List<ViewAnswer> _answers = [];
@@ -47,6 +48,7 @@ public sealed partial class Replica
         _options = options;
         _time = time;
         _keys = new KeyTable(options);
+        _index.AddAll(node.State);
         if (keys is not null && _keys.Enabled)
         {
             _keys.Load(keys, NowMs);
@@ -90,6 +92,20 @@ public sealed partial class Replica
     /// <summary>One video's counter as known here: this replica's entry is its <c>total</c>, the sum its <c>count</c>
     /// (an empty counter for an unknown video). Only applied, durable own views are in it.</summary>
     public GCounter Read(VideoId video) => _node.State.Get(video);
+
+    /// <summary>Up to <paramref name="limit"/> videos in ordinal id order after <paramref name="after"/> (from the
+    /// first when null), each with this replica's entry and the sum, and whether more follow.</summary>
+    public (IReadOnlyList<VideoSummary> Videos, bool More) Page(string? after, int limit)
+    {
+        var (ids, more) = _index.Page(after, limit);
+        var videos = new List<VideoSummary>(ids.Count);
+        foreach (var id in ids)
+        {
+            var video = VideoId.Parse(id);
+            videos.Add(new VideoSummary(video, _node.Total(video), _node.Count(video)));
+        }
+        return (videos, more);
+    }
 
     /// <summary>Every member this replica knows, itself first.</summary>
     public IReadOnlyList<MemberView> Members() => _node.Members();

@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using Tally.Crdt;
 
-namespace Tally.Node;
+namespace Tally.Replication;
 
-/// <summary>The node's video ids in ordinal order, for paging <c>GET /videos?after=</c> in O(log n) per item.
+/// <summary>The replica's video ids in ordinal order, for paging (<see cref="Replica.Page"/>) in O(log n) per item.
 /// An AVL tree (an immutable sorted set's builder, mutated in place) gives ordered inserts and access by index.
-/// Owned by <see cref="ReplicaHost"/>: use it only under the host's lock.</summary>
+/// Owned by the <see cref="Replica"/>: kept up to date after every applied own batch and every merge.</summary>
 sealed class VideoIndex
 {
     readonly ImmutableSortedSet<string>.Builder _ids = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
