@@ -85,7 +85,10 @@ public sealed class TimelineWatcher(DashboardUpdates updates, Timeline timeline,
             case "foreign":
                 yield return ("foreign", $"{node} belongs to another cluster");
                 break;
-            case "alive" when was.Status is "down" or "starting" or "left":
+            case "alive" when was.Status is "starting":
+                yield return ("up", $"{node} is up");
+                break;
+            case "alive" when was.Status is "down" or "left":
                 yield return ("up", $"{node} answers again");
                 break;
             default:
