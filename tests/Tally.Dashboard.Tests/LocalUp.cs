@@ -9,7 +9,9 @@ sealed class LocalUp : IAsyncDisposable
     /// <summary>Gossip interval of test clusters: short, so convergence takes a fraction of a second.</summary>
     public const string GossipInterval = "00:00:00.200";
 
-    static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    /// <summary>Bound on a start (process, dashboard and every node healthy): seconds on an idle machine, far more
+    /// on a loaded one; the wait ends as soon as everything answers.</summary>
+    static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     readonly HashSet<int> _children = [];
 
@@ -93,11 +95,12 @@ sealed class LocalUp : IAsyncDisposable
 
     public IReadOnlyCollection<int> KnownChildren => _children;
 
-    /// <summary>Ctrl+C-like stop (SIGTERM). Returns whether tally up exited in time.</summary>
+    /// <summary>Ctrl+C-like stop (SIGTERM). Returns whether tally up exited within 120 s (its nodes get 10 s each,
+    /// in parallel, before they are killed).</summary>
     public Task<bool> StopAsync()
     {
         RecordChildren();
-        return Process.StopAsync(TimeSpan.FromSeconds(40));
+        return Process.StopAsync(TimeSpan.FromSeconds(120));
     }
 
     public async ValueTask DisposeAsync()

@@ -403,6 +403,9 @@
     const el = $("chart");
     const keys = [...page.history.series.keys()].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
     const data = [page.history.at, ...keys.map((k) => page.history.series.get(k))];
+    // For tests and tools: how many points the chart holds and from when (Unix seconds).
+    el.dataset.points = String(page.history.at.length);
+    el.dataset.from = page.history.at.length ? String(page.history.at[0]) : "";
     if (typeof uPlot !== "undefined") {
       const scheme = keys.join(",") + "|" + css("--fg");
       if (scheme !== page.chartKeys || !page.chart) {
