@@ -76,7 +76,9 @@ public sealed partial class ClusterPoller(
             {
                 videos[videoId] = await client.GetVideoAsync(url, videoId, timeout.Token).ConfigureAwait(false);
             }
-            var top = withTop ? await TryGetTopAsync(url, previous.Top, ct).ConfigureAwait(false) : previous.Top;
+            // Another replica or cluster at this address (a fresh cluster on the same ports): nothing it said before holds.
+            var same = previous.Cluster is null || (previous.Cluster.ClusterId == cluster.ClusterId && previous.Cluster.ReplicaId == cluster.ReplicaId);
+            var top = withTop || !same ? await TryGetTopAsync(url, same ? previous.Top : [], ct).ConfigureAwait(false) : previous.Top;
             var (counters, rates) = withMetrics ? await TryGetRatesAsync(url, previous, ct).ConfigureAwait(false) : (previous.Counters, previous.Rates);
             state.Set(new(url, cluster.NodeId, true, null, time.GetUtcNow(), cluster, videos, top, counters, rates));
         }
