@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -49,16 +51,18 @@ public sealed partial class DashboardBrowserTests
         await using var s = await DashboardSession.OpenAsync(fixture);
         var video = DashboardSession.NewVideo("history");
         await s.SelectVideoAsync(video);
-        await s.Page.WaitForFunctionAsync("() => Number(document.getElementById('chart').dataset.points) >= 8",
-            null, new() { Timeout = DashboardSession.ConvergeMs, PollingInterval = 200 });
+        // The dashboard samples once a second: some samples of 0 first, then the views.
+        await WaitForHistoryAsync(video, h => h.GetProperty("at").GetArrayLength() >= 3);
         await s.SendViewsAsync("n1", video, 4);
         await s.ExpectLiveCardsAtAsync(4, DashboardSession.ConvergeMs);
+        await WaitForHistoryAsync(video, h => h.GetProperty("nodes").GetProperty("n1").EnumerateArray().LastOrDefault().ValueKind == JsonValueKind.String
+            && h.GetProperty("nodes").GetProperty("n1").EnumerateArray().Last().GetString() == "4");
 
         // Reload with the live stream blocked: the points can only come from the dashboard's history, and they show the
         // count before the views (0) as well as after.
         await s.Page.RouteAsync("**/api/events**", route => route.AbortAsync());
         await s.Page.ReloadAsync();
-        await s.Page.WaitForFunctionAsync("() => Number(document.getElementById('chart').dataset.points) >= 8",
+        await s.Page.WaitForFunctionAsync("() => Number(document.getElementById('chart').dataset.points) >= 4",
             null, new() { Timeout = DashboardSession.ConvergeMs, PollingInterval = 200 });
         await Expect(s.Page.Locator("#chart-legend tr[data-node=\"n1\"] td").Nth(2)).ToHaveTextAsync("0");
         Assert.Equal(video, await s.Page.InputValueAsync("#video-input"));
@@ -75,6 +79,24 @@ public sealed partial class DashboardBrowserTests
 
         using var bad = await fixture.Up.Http.GetAsync($"{fixture.Up.DashboardUrl}/api/history?video={video}&seconds=0", TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    /// <summary>Polls <c>GET /api/history</c> of the last 5 minutes until <paramref name="condition"/> holds.</summary>
+    async Task WaitForHistoryAsync(string video, Func<JsonElement, bool> condition)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var deadline = DateTime.UtcNow.AddMilliseconds(DashboardSession.ConvergeMs);
+        JsonElement history = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            history = await fixture.Up.Http.GetFromJsonAsync<JsonElement>($"{fixture.Up.DashboardUrl}/api/history?video={video}&seconds=300", ct);
+            if (condition(history))
+            {
+                return;
+            }
+            await Task.Delay(200, ct);
+        }
+        Assert.Fail($"The dashboard's history of {video} never met the condition; last: {history}");
     }
 
     [Fact]
