@@ -66,7 +66,8 @@ public sealed class UpCommandTests
             while (DateTime.UtcNow < deadline)
             {
                 n2 = (await FirstUpdateAsync(up, ct)).GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("key").GetString() == "n2");
-                if (n2.GetProperty("status").GetString() == "down")
+                // The card may show down (no answer) a moment before the supervisor sees the process exit.
+                if (n2.GetProperty("status").GetString() == "down" && n2.GetProperty("process").GetString() == "exited")
                 {
                     break;
                 }

@@ -77,7 +77,7 @@ public sealed class TimelineWatcher(DashboardUpdates updates, Timeline timeline,
                 yield return ("left", $"{node} left the cluster");
                 break;
             case "down" when now.Detail?.Contains("crashed", StringComparison.Ordinal) == true || now.Detail?.Contains("exited", StringComparison.Ordinal) == true:
-                yield return ("crashed", $"{node} crashed: {now.Detail}");
+                yield return ("crashed", now.Detail!.StartsWith("crashed", StringComparison.Ordinal) ? $"{node} {now.Detail}" : $"{node} exited unexpectedly ({now.Detail})");
                 break;
             case "down":
                 yield return ("down", $"{node} stopped answering" + (now.Detail is null ? "" : $": {now.Detail}"));
