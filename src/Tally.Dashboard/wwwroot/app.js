@@ -543,11 +543,11 @@
     }
     result.className = "result";
     result.textContent = "sending…";
-    const { ok, body } = await post("/api/views", { node, videoId: video, amount });
+    const { ok, body, text } = await post("/api/views", { node, videoId: video, amount });
     if (ok) {
       // The page stays on its video; sending views of another one says so and offers to switch.
       const other = video !== page.video ? `\nSent to video ${video}; this page still shows ${page.video}.` : "";
-      result.textContent = `${body.nodeId} answered: total ${fmt(body.total)}, count ${fmt(body.count)}${other}\n${JSON.stringify(body)}`;
+      result.textContent = `${body.nodeId} answered: total ${fmt(body.total)}, count ${fmt(body.count)}${other}\n${text}`;
       if (other) {
         const show = $("send-show");
         show.textContent = `Show ${video}`;
@@ -608,14 +608,22 @@
       const text = await response.text();
       let body;
       try {
-        body = text ? JSON.parse(text) : {};
+        body = text ? JSON.parse(text, exact) : {};
       } catch {
         body = { title: text };
       }
-      return { ok: response.ok, body };
+      return { ok: response.ok, body, text };
     } catch (e) {
       return { ok: false, body: { title: "The dashboard did not answer", detail: String(e) } };
     }
+  }
+
+  // A node's answer passes through unchanged, and its count may exceed 2^53: such a number is read from its source
+  // text as a BigInt (where the browser gives the reviver the source), so it is shown exactly.
+  function exact(key, value, context) {
+    return typeof value === "number" && !Number.isSafeInteger(value) && context && /^\d+$/.test(context.source)
+      ? BigInt(context.source)
+      : value;
   }
 
   // Shows a ProblemDetails reply: title, detail and per-field errors.
