@@ -27,7 +27,8 @@ sealed class LocalUp : IAsyncDisposable
     public string DataRoot { get; }
     public int BasePort { get; }
     public int DashboardPort { get; }
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+    /// <summary>Per request; generous, as a loaded machine answers slowly (waits poll with their own bounds).</summary>
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
     public string DashboardUrl => $"http://127.0.0.1:{DashboardPort}";
 
     public string NodeUrl(int k) => $"http://127.0.0.1:{BasePort + k - 1}";
