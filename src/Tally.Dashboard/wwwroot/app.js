@@ -272,6 +272,11 @@
       .sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0] < b[0] ? -1 : 1))
       .slice(0, 10);
     const body = $("top-videos").tBodies[0];
+    // Rebuilt only when something changed, so keyboard focus on a row stays put between updates.
+    const key = page.video + "|" + rows.map(([v, c]) => v + "=" + c).join(",");
+    if (body.dataset.key === key) return;
+    body.dataset.key = key;
+    const focused = document.activeElement && body.contains(document.activeElement) ? document.activeElement.textContent : null;
     body.replaceChildren(...rows.map(([video, count]) => {
       const tr = document.createElement("tr");
       tr.dataset.video = video;
@@ -293,10 +298,9 @@
       tr.addEventListener("click", (e) => { if (e.target === tr || e.target.tagName === "TD") selectVideo(video); });
       return tr;
     }));
-    // Keep keyboard focus on the row it was on across the re-render.
-    const focused = document.activeElement;
-    if (focused && focused.classList.contains("link") && !body.contains(focused)) {
-      const again = body.querySelector(`tr[data-video="${CSS.escape(focused.textContent)}"] button`);
+    // Keep keyboard focus on the row it was on across the rebuild.
+    if (focused !== null) {
+      const again = body.querySelector(`tr[data-video="${CSS.escape(focused)}"] button`);
       if (again) again.focus();
     }
     const list = $("video-list");
