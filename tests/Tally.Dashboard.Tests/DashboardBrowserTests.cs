@@ -196,6 +196,16 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture) : IC
         // A node that left makes no lag claim.
         await Expect(s.Field(added, "lag")).ToHaveTextAsync("–");
         await s.ExpectTimelineAsync("left", $"{added} left");
+
+        // Restarted after its leave, it is starting and then back: never shown leaving or left on its peers' memory.
+        await s.RecordStatusesAsync(added);
+        await s.ControlAsync(added, "restart");
+        await s.ExpectStatusAsync(added, "alive", DashboardSession.ConvergeMs);
+        fixture.Up.RecordChildren();
+        var back = await s.RecordedStatusesAsync();
+        Assert.True(back.Contains("starting") && back.SkipWhile(x => x != "starting").All(x => x is "starting" or "suspect" or "alive"),
+            $"After Restart {added} must show starting, then alive; it showed {string.Join(" -> ", back)}");
+        await s.ExpectLiveCardsAtAsync(7, DashboardSession.ConvergeMs);
         s.AssertNoConsoleErrors();
     }
 
