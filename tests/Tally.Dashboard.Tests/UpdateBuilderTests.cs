@@ -103,6 +103,13 @@ public sealed class UpdateBuilderTests
         Assert.Null(Card(u, "n3").Replicas);
         Assert.Equal(5, u.MergedCount);
         Assert.DoesNotContain(u.Top, t => t.Count == 50);
+
+        // Its old answer is not a status once it stops answering: it is down, and its entries stay out.
+        u = UpdateBuilder.Build("v",
+            [WithCluster(Node(A, "n1", 2, 2), "c1"), WithCluster(Node(C, "n3", 50, 50), "c2") with { Reachable = false, Error = "refused" }],
+            new HashSet<string>(), null, Now, 10);
+        Assert.Equal("down", Card(u, "n3").Status);
+        Assert.Equal(2, u.MergedCount);
     }
 
     [Fact]

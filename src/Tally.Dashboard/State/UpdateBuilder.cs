@@ -101,7 +101,8 @@ public static class UpdateBuilder
         {
             return ("partitioned", "cut off from the other nodes by this page; heal to reconnect");
         }
-        if (foreign)
+        // A node that no longer answers is judged by its process and peers, not by the cluster it last named.
+        if (foreign && s.Reachable)
         {
             return ("foreign", $"belongs to cluster {s.Cluster!.ClusterId}, not {clusterId}: its counts are left out");
         }
