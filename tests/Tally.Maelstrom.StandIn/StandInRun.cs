@@ -128,8 +128,14 @@ public sealed class StandInRun(StandInOptions options, TextWriter log)
             var (f, delta) = NextOp(random);
             inFlight.Add(Task.Run(async () =>
             {
-                await workers.RunAsync(worker, f, delta, final: false);
-                free.Writer.TryWrite(worker);
+                try
+                {
+                    await workers.RunAsync(worker, f, delta, final: false);
+                }
+                finally
+                {
+                    free.Writer.TryWrite(worker);
+                }
             }));
         }
         await Task.WhenAll(inFlight);

@@ -99,9 +99,9 @@ static class Schema
         {
             return $"type must be {expected}";
         }
-        if (body.EnumerateObject().FirstOrDefault(p => !allowed.Contains(p.Name)) is { Name: not null } extra)
+        if (body.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !allowed.Contains(n)) is { } extra)
         {
-            return $"unexpected key {extra.Name}";
+            return $"unexpected key {extra}";
         }
         if (!body.TryGetProperty("in_reply_to", out var r) || !IsInteger(r))
         {
