@@ -44,6 +44,13 @@ public sealed record StandInOptions
     /// <summary>The RPC timeout of a client (Maelstrom's <c>default-timeout</c>, 5 s); init gets 10 s as in Maelstrom.</summary>
     public TimeSpan RpcTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long <c>init</c> may take (Maelstrom: 10 s). Tests on a loaded machine give it more.</summary>
+    public TimeSpan InitTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The RPC timeout of the final reads; Maelstrom uses <see cref="RpcTimeout"/>. The stand-in requires a
+    /// final read from every node, so tests on a loaded machine give it more.</summary>
+    public TimeSpan? FinalReadTimeout { get; init; }
+
     /// <summary>The wait between the final heal and the final reads (Maelstrom's "Waiting for recovery...", 10 s).</summary>
     public TimeSpan Recovery { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -58,8 +58,8 @@ public sealed class StandInRun(StandInOptions options, TextWriter log)
         }
     }
 
-    /// <summary>Sends <c>init</c> to every node at once and waits up to 10 s for each <c>init_ok</c>, as Maelstrom's
-    /// db setup does.</summary>
+    /// <summary>Sends <c>init</c> to every node at once and waits for each <c>init_ok</c> (Maelstrom's db setup; it
+    /// waits 10 s).</summary>
     async Task<bool> InitAsync(List<string> nodes, Network network)
     {
         var results = await Task.WhenAll(nodes.Select(async (node, i) =>
@@ -74,7 +74,7 @@ public sealed class StandInRun(StandInOptions options, TextWriter log)
                     w.WriteStartArray("node_ids");
                     nodes.ForEach(w.WriteStringValue);
                     w.WriteEndArray();
-                }, TimeSpan.FromSeconds(10));
+                }, options.InitTimeout);
                 if (!reply.GetProperty("type").ValueEquals("init_ok"))
                 {
                     _violations.Add($"{node} answered init with {reply.GetRawText()}, expected init_ok");

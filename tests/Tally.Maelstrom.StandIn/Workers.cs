@@ -45,7 +45,7 @@ sealed class Workers
                 {
                     w.WriteNumber("delta", d);
                 }
-            }, _options.RpcTimeout);
+            }, final ? _options.FinalReadTimeout ?? _options.RpcTimeout : _options.RpcTimeout);
             if (Schema.Problem(f, body) is { } problem)
             {
                 _violations.Add($"{worker.Node} answered {f} with a body the workload's schema rejects ({problem}): {body.GetRawText()}");

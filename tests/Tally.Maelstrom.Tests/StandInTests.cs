@@ -40,6 +40,10 @@ public sealed class StandInTests(ITestOutputHelper output)
         LatencyMeanMs = 10,
         LatencyDistribution = LatencyDistribution.Exponential,
         Seed = Seed(seed),
+        // Maelstrom's own bounds are 10 s for init and 5 s for an RPC; a loaded 2-core machine can take longer to
+        // start five runtimes or to schedule a final read, which is not what these tests are about.
+        InitTimeout = TimeSpan.FromSeconds(90),
+        FinalReadTimeout = TimeSpan.FromSeconds(60),
     };
 
     static StandInOptions Naive(int seed, params string[] args) => Tally(seed, 3, 5, 50) with
