@@ -38,7 +38,8 @@ static class Program
             }
             var options = new StandInOptions
             {
-                Bin = parse.GetValue(bin)!,
+                // Like Maelstrom, which runs the canonical path of --bin; a bare name (dotnet) is looked up on PATH.
+                Bin = File.Exists(parse.GetValue(bin)) ? Path.GetFullPath(parse.GetValue(bin)!) : parse.GetValue(bin)!,
                 Args = parse.GetValue(nodeArgs) ?? [],
                 NodeCount = parse.GetValue(nodeCount),
                 Rate = parse.GetValue(rate),
