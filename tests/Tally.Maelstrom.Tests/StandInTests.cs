@@ -25,6 +25,7 @@ public sealed class StandInTests(ITestOutputHelper output)
         var log = new StringWriter();
         var result = await new StandInRun(options, log).RunAsync();
         output.WriteLine(result.Report());
+        output.WriteLine($"In these tests: TALLY_MAELSTROM_SEED={options.Seed} dotnet test tests/Tally.Maelstrom.Tests");
         return result;
     }
 
