@@ -14,6 +14,7 @@ static class Program
         root.Subcommands.Add(DashboardCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(NodeCommand.Create());
+        root.Subcommands.Add(MaelstromCommand.Create());
         var parse = root.Parse(args);
         // Stopping tally up stops its nodes (up to 10 s each, in parallel) and a node flushes its state: under load that
         // takes longer than System.CommandLine's default 2 s, after which it would end the process with exit code 143.
