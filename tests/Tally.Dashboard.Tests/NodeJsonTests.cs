@@ -49,6 +49,16 @@ public sealed class NodeJsonTests
     }
 
     [Fact]
+    public void ParseVideo_ReadsEntriesPerReplicaAndPerName_AsExactCounts()
+    {
+        var video = NodeJson.ParseVideo(JsonNode.Parse(
+            """{"videoId":"v","nodeId":"n2","replicaId":"n2~0123456789","total":0,"count":18446744073709551618,"replicas":{"n1":18446744073709551615,"n1~abcdefghij":3},"names":{"n1":18446744073709551618}}""")!, "v");
+        Assert.Equal(3, video.Replicas["n1~abcdefghij"]);
+        Assert.Equal(System.Numerics.BigInteger.Parse("18446744073709551618", System.Globalization.CultureInfo.InvariantCulture), video.Names["n1"]);
+        Assert.Equal(video.Names["n1"], video.Count);
+    }
+
+    [Fact]
     public void ParseVideoPage_ReadsVideosAndNextCursor()
     {
         var (videos, next) = NodeJson.ParseVideoPage(JsonNode.Parse(

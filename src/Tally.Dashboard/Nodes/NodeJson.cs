@@ -37,17 +37,23 @@ static class NodeJson
             Bool(json, "nameConflict") ?? false);
     }
 
-    public static VideoInfo ParseVideo(JsonNode json, string videoId)
-    {
-        var replicas = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
-        if (json["replicas"] is JsonObject r)
+    public static VideoInfo ParseVideo(JsonNode json, string videoId) =>
+        new(String(json, "videoId") ?? videoId, Count(json["total"]), Count(json["count"]), Entries(json["replicas"]))
         {
-            foreach (var (key, value) in r)
+            Names = Entries(json["names"]),
+        };
+
+    static Dictionary<string, BigInteger> Entries(JsonNode? node)
+    {
+        var entries = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
+        if (node is JsonObject o)
+        {
+            foreach (var (key, value) in o)
             {
-                replicas[key] = Count(value);
+                entries[key] = Count(value);
             }
         }
-        return new(String(json, "videoId") ?? videoId, Count(json["total"]), Count(json["count"]), replicas);
+        return entries;
     }
 
     /// <summary>One page of <c>GET /videos</c>: the videos and the cursor of the next page (null on the last).</summary>

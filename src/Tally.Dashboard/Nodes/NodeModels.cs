@@ -28,7 +28,11 @@ public sealed record MemberInfo(
 /// <summary>One node's <c>GET /videos/{id}</c>: its own views, the network-wide count as it knows it, and the
 /// G-Counter entries behind that count, keyed as the node keys them (replica id, or node name on older nodes).
 /// Counts are <see cref="BigInteger"/> so they stay exact whatever the node's count type.</summary>
-public sealed record VideoInfo(string VideoId, BigInteger Total, BigInteger Count, IReadOnlyDictionary<string, BigInteger> Replicas);
+public sealed record VideoInfo(string VideoId, BigInteger Total, BigInteger Count, IReadOnlyDictionary<string, BigInteger> Replicas)
+{
+    /// <summary>The entries summed per node name (<c>names</c> of newer nodes; empty from older ones).</summary>
+    public IReadOnlyDictionary<string, BigInteger> Names { get; init; } = new Dictionary<string, BigInteger>();
+}
 
 public sealed record VideoCount(string VideoId, BigInteger Count);
 
