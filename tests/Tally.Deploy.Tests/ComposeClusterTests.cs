@@ -26,7 +26,7 @@ public sealed class ComposeClusterTests(OfflineImage image)
             Assert.True(IsFree(port), $"127.0.0.1:{port} is taken: the README's compose file publishes 8000-8005; stop what listens there.");
         }
         var clock = Stopwatch.StartNew();
-        await using var compose = new ComposeProject("docker-compose.yml");
+        await using var compose = new ComposeProject(["docker-compose.yml"]);
         using var client = NodeApi.NewClient();
         var nodes = Nodes.Select((n, i) => new NodeApi(client, n, $"http://127.0.0.1:{8001 + i}")).ToList();
         await compose.RunAsync("up", "-d");

@@ -7,12 +7,13 @@ namespace Tally.Deploy.Tests;
 sealed class ComposeProject : IAsyncDisposable
 {
     static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
-    readonly string _file;
+    readonly string[] _files;
     readonly Dictionary<string, string?> _environment;
 
-    public ComposeProject(string file, Dictionary<string, string?>? environment = null)
+    /// <param name="files">Compose files relative to the repository root, later ones overriding earlier ones.</param>
+    public ComposeProject(string[] files, Dictionary<string, string?>? environment = null)
     {
-        _file = Path.Combine(Repo.Root, file);
+        _files = [.. files.SelectMany(f => new[] { "-f", Path.Combine(Repo.Root, f) })];
         Name = "tallytest" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         ClusterKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         AdminToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
@@ -35,7 +36,7 @@ sealed class ComposeProject : IAsyncDisposable
     public string Network => $"{Name}_default";
 
     public Task<string> RunAsync(params string[] arguments) =>
-        Command.CheckAsync(OfflineImage.Compose, ["-f", _file, "-p", Name, .. arguments], CommandTimeout, _environment);
+        Command.CheckAsync(OfflineImage.Compose, [.. _files, "-p", Name, .. arguments], CommandTimeout, _environment);
 
     /// <summary>The ids of the service's containers.</summary>
     public async Task<List<string>> ContainersAsync(string service) =>
@@ -55,14 +56,14 @@ sealed class ComposeProject : IAsyncDisposable
     /// <summary>The last lines of every container's log, for failure messages.</summary>
     public async Task<string> LogsAsync()
     {
-        var result = await Command.RunAsync(OfflineImage.Compose, ["-f", _file, "-p", Name, "logs", "--no-color", "--tail=40"],
+        var result = await Command.RunAsync(OfflineImage.Compose, [.. _files, "-p", Name, "logs", "--no-color", "--tail=40"],
             CommandTimeout, _environment);
         return result.Output + result.Error;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Command.RunAsync(OfflineImage.Compose, ["-f", _file, "-p", Name, "down", "-v", "--remove-orphans", "-t", "5"],
+        await Command.RunAsync(OfflineImage.Compose, [.. _files, "-p", Name, "down", "-v", "--remove-orphans", "-t", "5"],
             CommandTimeout, _environment);
     }
 }
