@@ -4,16 +4,19 @@ using Microsoft.Extensions.Options;
 namespace Tally.Node;
 
 /// <summary>Checks the TLS files exist and load, and that they fit the listening scheme.</summary>
-sealed class TlsValidator(IOptions<NodeOptions> node) : IValidateOptions<TlsOptions>
+/// <remarks>Reads Node:Listen from the raw configuration, not from validated <see cref="NodeOptions"/>: a failure
+/// there would otherwise hide this section's failures.</remarks>
+sealed class TlsValidator(IConfiguration configuration) : IValidateOptions<TlsOptions>
 {
     public ValidateOptionsResult Validate(string? name, TlsOptions options)
     {
         var failures = new List<string>();
-        var https = NodeAddress.TryParse(node.Value.Listen, out var listen) && listen.Scheme == Uri.UriSchemeHttps;
+        var listenUrl = configuration[$"{NodeOptions.SectionName}:{nameof(NodeOptions.Listen)}"];
+        var https = NodeAddress.TryParse(listenUrl, out var listen) && listen.Scheme == Uri.UriSchemeHttps;
         var hasCertificate = !string.IsNullOrWhiteSpace(options.CertificatePath);
         if (https && (!hasCertificate || string.IsNullOrWhiteSpace(options.KeyPath)))
         {
-            failures.Add($"Tls:CertificatePath and Tls:KeyPath (--tls-cert, --tls-key) are required to listen on {node.Value.Listen}.");
+            failures.Add($"Tls:CertificatePath and Tls:KeyPath (--tls-cert, --tls-key) are required to listen on {listenUrl}.");
         }
         if (hasCertificate != !string.IsNullOrWhiteSpace(options.KeyPath))
         {
@@ -21,7 +24,7 @@ sealed class TlsValidator(IOptions<NodeOptions> node) : IValidateOptions<TlsOpti
         }
         else if (hasCertificate && !https)
         {
-            failures.Add($"Tls:CertificatePath (--tls-cert) is set but Node:Listen (--listen) '{node.Value.Listen}' is not an https URL.");
+            failures.Add($"Tls:CertificatePath (--tls-cert) is set but Node:Listen (--listen) '{listenUrl}' is not an https URL.");
         }
         if (options.ClientCertificateRequired && (string.IsNullOrWhiteSpace(options.CaPath) || !hasCertificate))
         {
