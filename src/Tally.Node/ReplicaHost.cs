@@ -56,12 +56,13 @@ public sealed partial class ReplicaHost(
 
     internal IStateStore Store => store;
 
-    /// <summary>Loads the state from storage and creates the replica. The server starts listening after this.</summary>
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>Loads the state from storage and creates the replica with <paramref name="seeds"/> (the configured
+    /// peers and those DNS discovery found, normalized URLs). The server starts listening after this.</summary>
+    public async Task StartAsync(IReadOnlyList<string> seeds, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var recovered = await store.LoadAsync(ct).ConfigureAwait(false);
-        if (_options.Peers.Length > 0)
+        if (seeds.Count > 0)
         {
             if (recoveryMarker.Exists)
             {
@@ -80,8 +81,7 @@ public sealed partial class ReplicaHost(
         }
         var incarnation = incarnations.Next();
         var seed = _options.Seed != 0 ? _options.Seed : Random.Shared.Next();
-        var node = new ReplicaNode(Id, Address, incarnation, replicationOptions.Value, time, new Random(seed), recovered,
-            _options.Peers.Select(NodeAddress.Normalize));
+        var node = new ReplicaNode(Id, Address, incarnation, replicationOptions.Value, time, new Random(seed), recovered, seeds);
         lock (Sync)
         {
             _node = node;
@@ -135,6 +135,15 @@ public sealed partial class ReplicaHost(
             }
         }
         Log.Leaving(logger, Id.Value);
+    }
+
+    /// <summary>Hands the seeds peer discovery currently finds to the replica (<see cref="ReplicaNode.ReplaceSeeds"/>).</summary>
+    public void ReplaceSeeds(IEnumerable<string> seeds)
+    {
+        lock (Sync)
+        {
+            Node.ReplaceSeeds(seeds);
+        }
     }
 
     public bool LeaveComplete()
