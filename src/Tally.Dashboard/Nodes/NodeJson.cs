@@ -25,23 +25,40 @@ static class NodeJson
                 var status = Status(m["status"]);
                 var last = Time(m, "lastExchange", "lastContact", "lastHeard");
                 var isSelf = (m["self"] ?? m["isSelf"]) is JsonValue s && s.TryGetValue<bool>(out var b) ? b : id == nodeId;
-                members.Add(new(id, url, status, last, isSelf));
+                members.Add(new(id, url, status, last, isSelf)
+                {
+                    ReplicaId = String(m, "replicaId") ?? id,
+                    NameConflict = Bool(m, "nameConflict"),
+                });
             }
         }
-        return new(nodeId, members);
+        return new(nodeId, members)
+        {
+            ReplicaId = String(json, "replicaId"),
+            ClusterId = String(json, "clusterId"),
+            NameConflict = Bool(json, "nameConflict"),
+        };
     }
 
     public static VideoInfo ParseVideo(JsonNode json, string videoId)
     {
-        var replicas = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (json["replicas"] is JsonObject r)
+        return new(String(json, "videoId") ?? videoId, Number(json["total"]), Number(json["count"]), Entries(json["replicas"]))
         {
-            foreach (var (key, value) in r)
+            Names = Entries(json["names"]),
+        };
+    }
+
+    static Dictionary<string, long> Entries(JsonNode? node)
+    {
+        var entries = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (node is JsonObject o)
+        {
+            foreach (var (key, value) in o)
             {
-                replicas[key] = Number(value);
+                entries[key] = Number(value);
             }
         }
-        return new(String(json, "videoId") ?? videoId, Number(json["total"]), Number(json["count"]), replicas);
+        return entries;
     }
 
     /// <summary>One page of <c>GET /videos</c>: the videos and the cursor of the next page (null on the last).</summary>
@@ -71,6 +88,8 @@ static class NodeJson
         }
         return null;
     }
+
+    static bool Bool(JsonNode node, string name) => node[name] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
     static long Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<long>(out var n)
         ? n
