@@ -69,7 +69,7 @@ public sealed partial class ReplicaHost(
         var id = identity.LoadOrCreateReplica(_options.Id, hasLegacyState: recovered is not null);
         var configured = string.IsNullOrEmpty(_options.ClusterId) ? (ClusterId?)null : ClusterId.Parse(_options.ClusterId);
         var stored = identity.LoadCluster();
-        var cluster = ClusterIdentity.AtStart(stored, configured, _options.Peers.Length > 0, ClusterId.New);
+        var cluster = ClusterIdentity.AtStart(stored, configured, _options.Peers.Length > 0, () => ClusterId.New(time.GetUtcNow()));
         if (cluster != stored)
         {
             identity.SaveCluster(cluster);

@@ -35,6 +35,7 @@ public static class GossipCodec
             w.Write(Version);
             w.Write((byte)m.Kind);
             w.Write(m.ClusterId?.Value ?? "");
+            w.Write(m.ClusterProvisional);
             WriteMember(w, m.Sender);
             w.Write7BitEncodedInt64(m.AckIncarnation);
             w.Write7BitEncodedInt64(m.AckVersion);
@@ -117,10 +118,12 @@ public static class GossipCodec
                     ? parsed
                     : throw Invalid($"invalid cluster id '{(clusterText.Length > 80 ? clusterText[..80] : clusterText)}'");
             }
+            var provisional = r.ReadBoolean();
             var m = new GossipMessage
             {
                 Kind = kind,
                 ClusterId = cluster,
+                ClusterProvisional = provisional && cluster is not null,
                 Sender = ReadMember(r),
                 AckIncarnation = NonNegative(r.Read7BitEncodedInt64()),
                 AckVersion = NonNegative(r.Read7BitEncodedInt64()),

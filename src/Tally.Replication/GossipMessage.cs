@@ -35,6 +35,10 @@ public sealed record GossipMessage
     /// cluster yet). A node refuses a message of another cluster.</summary>
     public ClusterId? ClusterId { get; init; }
 
+    /// <summary>The sender's <see cref="ClusterId"/> was made by a node alone and may still give way (see
+    /// <see cref="ClusterIdentity"/>).</summary>
+    public bool ClusterProvisional { get; init; }
+
     public long AckIncarnation { get; init; }
     public long AckVersion { get; init; }
 

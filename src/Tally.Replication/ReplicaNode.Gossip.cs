@@ -31,7 +31,7 @@ public sealed partial class ReplicaNode
     public Effects Receive(GossipMessage message)
     {
         Stats.MessagesIn++;
-        if (AdmitCluster(message.Sender.Id, message.ClusterId, out var clusterChanged) is { } refusal)
+        if (AdmitCluster(message.Sender.Id, new ClusterIdentity(message.ClusterId, message.ClusterProvisional), out var clusterChanged) is { } refusal)
         {
             return Effects.None with { Refused = refusal };
         }
@@ -98,6 +98,7 @@ public sealed partial class ReplicaNode
             Kind = kind,
             Sender = _self,
             ClusterId = _cluster.Id,
+            ClusterProvisional = _cluster.Provisional,
             AckIncarnation = peer?.Record.Incarnation ?? 0,
             AckVersion = peer?.RecvMark ?? 0,
             MembersHash = _membersHash,

@@ -10,7 +10,7 @@ namespace Tally.Simulation;
 /// over durable own entries, which is what stays true if an acknowledgement is still on its way to the client: a view
 /// in flight whose ack was not yet delivered is durable, so it may already be counted.</para>
 /// <para><b>Bound</b> (every step). Let D(r, v) be the highest own entry replica r ever made durable for video v, over
-/// all its incarnations. No node ever holds an entry of r for v above D(r, v) (checked per entry: every step for rows
+/// all its incarnations (a replica is a disk: a node that lost its disk is a new replica r', with its own D). No node ever holds an entry of r for v above D(r, v) (checked per entry: every step for rows
 /// of up to <see cref="EntryCheckReplicasMax"/> replicas, every <see cref="EntryCheckSampling"/>th step above), and no
 /// count exceeds Σ_r D(r, v) (every step). Σ_r D(r, v) ≤ acknowledged(v), equal unless a replica re-issued entries
 /// (see <b>Own entries</b>). Views prepared but not yet durable are never visible anywhere.</para>
@@ -19,8 +19,7 @@ namespace Tally.Simulation;
 /// views are applied only after they are durable: checked at the restart), but its count may fall back to the disk's,
 /// since merged deltas are appended without waiting and a crash loses the unflushed tail. That is allowed: the
 /// restarted node has a new incarnation, its peers reset their marks and send the lost merges again. A node
-/// restarted with a blank disk (or one whose recovery never completed) starts from zero and takes no views until it
-/// has recovered.</para>
+/// restarted with a blank disk is a new replica: its own entries start at zero, as its D does.</para>
 /// <para><b>Own entries</b> (every view, every restart). A node that takes a view must hold its own entry at
 /// D(self, v) at least; otherwise the new entry repeats numbers already issued and merge (a max) absorbs acknowledged
 /// views.</para>
@@ -33,6 +32,7 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     readonly Dictionary<string, int> _videoIndex = videos.Select((v, i) => (v.Value, i)).ToDictionary(p => p.Value, p => p.i);
     readonly Dictionary<string, int> _replicaIndex = [];
     readonly List<ulong[]> _durableOwnMax = [];
+    readonly List<int> _nodeReplica = [];
     readonly ulong[] _boundSum = new ulong[videos.Count];
     readonly List<ulong[]> _lastCount = [];
     readonly List<int> _mismatched = [];
@@ -51,16 +51,32 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     /// <summary>Σ_r D(r, v): the most any node may count for <paramref name="video"/>.</summary>
     public ulong Bound(int video) => _boundSum[video];
 
-    public ulong DurableOwn(int node, int video) => _durableOwnMax[node][video];
+    /// <summary>D(r, v) of the replica node <paramref name="node"/> runs now.</summary>
+    public ulong DurableOwn(int node, int video) => _durableOwnMax[_nodeReplica[node]][video];
+
+    /// <summary>Replicas that ever ran (a lost disk or a twin adds one).</summary>
+    public int ReplicaCount => _durableOwnMax.Count;
 
     public int VideoIndex(VideoId video) => _videoIndex[video.Value];
 
     internal void Register(SimNode node)
     {
-        _replicaIndex[node.Id.Value] = node.Index;
-        _durableOwnMax.Add(new ulong[videos.Count]);
+        _nodeReplica.Add(-1);
         _lastCount.Add(new ulong[videos.Count]);
         _mismatched.Add(0);
+    }
+
+    /// <summary>The replica a node runs now (registered at its first start).</summary>
+    int ReplicaOf(SimNode node)
+    {
+        if (!_replicaIndex.TryGetValue(node.Id.Value, out var r))
+        {
+            r = _durableOwnMax.Count;
+            _replicaIndex[node.Id.Value] = r;
+            _durableOwnMax.Add(new ulong[videos.Count]);
+        }
+        _nodeReplica[node.Index] = r;
+        return r;
     }
 
     void Fail(string checker, string message) => First ??= new Violation(checker, message, now());
@@ -75,7 +91,7 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
         {
             var v = _videoIndex[video.Value];
             var entry = batch.EntryOf(video, node.Id);
-            ref var max = ref _durableOwnMax[node.Index][v];
+            ref var max = ref _durableOwnMax[_nodeReplica[node.Index]][v];
             if (entry > max)
             {
                 _boundSum[v] += entry - max;
@@ -89,9 +105,10 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     {
         var replica = node.Replica!;
         var current = Math.Max(replica.Total(video), node.OwnBatch?.EntryOf(video, node.Id) ?? 0);
-        if (current < _durableOwnMax[node.Index][v])
+        var durable = _durableOwnMax[_nodeReplica[node.Index]][v];
+        if (current < durable)
         {
-            Fail("own-entry", $"{node.Address} takes a view of {video} with its own entry at {current}, below the {_durableOwnMax[node.Index][v]} " +
+            Fail("own-entry", $"{node.Address} ({node.Id}) takes a view of {video} with its own entry at {current}, below the {durable} " +
                 "it made durable before: merge would absorb acknowledged views");
         }
     }
@@ -101,13 +118,14 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     {
         var state = node.Replica!.State;
         var counts = _lastCount[node.Index];
+        var durable = _durableOwnMax[ReplicaOf(node)];
         for (var v = 0; v < videos.Count; v++)
         {
             counts[v] = state.ValueOf(videos[v]);
-            if (diskKept && node.Replica.Total(videos[v]) < _durableOwnMax[node.Index][v])
+            if (node.Replica.Total(videos[v]) < durable[v])
             {
-                Fail("own-entry", $"{node.Address} restarted from its disk with its own entry for {videos[v]} at {node.Replica.Total(videos[v])}, " +
-                    $"below the {_durableOwnMax[node.Index][v]} it made durable: the disk lost own views (or holds a half-finished recovery), and it takes views at once");
+                Fail("own-entry", $"{node.Address} restarted as {node.Id} with its own entry for {videos[v]} at {node.Replica.Total(videos[v])}, " +
+                    $"below the {durable[v]} that replica made durable{(diskKept ? ": the disk lost own views" : ": a blank disk reused a replica id")}, and it takes views at once");
             }
             CheckRow(node, state, videos[v], v);
         }

@@ -33,6 +33,9 @@ public sealed partial class Cluster
         Checkers = new Checkers(_videos, _nodes, () => Time.Elapsed);
     }
 
+    /// <summary>The cluster id every node is configured with when <see cref="SimulationOptions.ClusterIdGiven"/>.</summary>
+    public static ClusterId GivenCluster { get; } = ClusterId.Parse("sim");
+
     public int Seed { get; }
     public SimulatedTimeProvider Time { get; }
     internal Scheduler Scheduler { get; }

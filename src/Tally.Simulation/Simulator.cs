@@ -13,7 +13,7 @@ public static class Simulator
         cluster.Trace.Writer = trace;
         for (var i = 0; i < options.Nodes; i++)
         {
-            cluster.AddNode(formatted: true);
+            cluster.AddNode();
         }
         var interval = cluster.IntervalTicks;
         var active = options.EffectiveWarmupRounds * interval;
@@ -29,7 +29,7 @@ public static class Simulator
             }
         }
         ScheduleViews(cluster, options, active, heal);
-        FaultInjector.ScheduleScripted(cluster, options.Schedule, options.GuardRecovery, active, heal);
+        FaultInjector.ScheduleScripted(cluster, options.Schedule, active, heal);
         FaultInjector.ScheduleRandom(cluster, options, faults, active, heal);
         cluster.At(heal, () => FaultInjector.Heal(cluster));
 
@@ -45,6 +45,12 @@ public static class Simulator
             if (!SameStates(cluster))
             {
                 cluster.Checkers.Report("equal", "every up node counts the acknowledged views, but their entries differ");
+                converged = false;
+            }
+            else if (cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => n.Replica!.Cluster.Id).Distinct().Count() > 1)
+            {
+                cluster.Checkers.Report("cluster", "the healed nodes do not agree on one cluster id: " +
+                    string.Join(", ", cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => $"{n.Address}={n.Replica!.Cluster.Id}")));
                 converged = false;
             }
         }

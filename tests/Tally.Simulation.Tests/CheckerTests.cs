@@ -10,7 +10,7 @@ public class CheckerTests
         var cluster = new Cluster(new SimulationOptions { Seed = seed, Nodes = 3, Videos = 2, Interval = TimeSpan.FromMilliseconds(100) });
         for (var i = 0; i < 3; i++)
         {
-            cluster.AddNode(formatted: true);
+            cluster.AddNode();
         }
         return cluster;
     }

@@ -30,7 +30,7 @@ public class NodeScenarioTests
         var cluster = new Cluster(new SimulationOptions { Seed = 17, Nodes = 5, Videos = 2, Interval = TimeSpan.FromMilliseconds(100), DiskLatency = TimeSpan.FromMilliseconds(60) });
         for (var i = 0; i < 5; i++)
         {
-            cluster.AddNode(formatted: true);
+            cluster.AddNode();
         }
         var n3 = cluster.Node("n3");
         SimAssert.Load(cluster, 100);
@@ -59,7 +59,7 @@ public class NodeScenarioTests
         var cluster = new Cluster(new SimulationOptions { Seed = 18, Nodes = 4, Videos = 3, Interval = TimeSpan.FromMilliseconds(100) });
         for (var i = 0; i < 4; i++)
         {
-            cluster.AddNode(formatted: true);
+            cluster.AddNode();
         }
         var n2 = cluster.Node("n2");
         for (var i = 0; i < 30; i++)
@@ -95,7 +95,7 @@ public class NodeScenarioTests
         });
         for (var i = 0; i < 3; i++)
         {
-            cluster.AddNode(formatted: true);
+            cluster.AddNode();
         }
         var n2 = cluster.Node("n2");
         for (var v = 0; v < 40; v++)
@@ -133,8 +133,8 @@ public class NodeScenarioTests
         {
             Seed = 20, Nodes = 2, Videos = 10_000, Interval = TimeSpan.FromMilliseconds(100), DeltaVideosMax = 100, RepairVideosMax = 500,
         });
-        cluster.AddNode(formatted: true);
-        cluster.AddNode(formatted: true);
+        cluster.AddNode();
+        cluster.AddNode();
         for (var v = 0; v < 10_000; v++)
         {
             cluster.View(v % 2, v);
@@ -156,7 +156,7 @@ public class NodeScenarioTests
         });
         for (var i = 0; i < 3; i++)
         {
-            cluster.AddNode(formatted: true);
+            cluster.AddNode();
         }
         var (n2, n3) = (cluster.Node("n2"), cluster.Node("n3"));
         cluster.RunRounds(5);

@@ -28,13 +28,13 @@ public sealed record ClusterSecrets(string ClusterKey, string AdminToken, string
             if (string.IsNullOrWhiteSpace(loaded.ClusterId))
             {
                 // A data root from before cluster ids: give it one, kept with the secrets from now on.
-                loaded = loaded with { ClusterId = Crdt.ClusterId.New().Value };
+                loaded = loaded with { ClusterId = Crdt.ClusterId.New(DateTimeOffset.UtcNow).Value };
                 Write(path + ".tmp", loaded, FileMode.Create);
                 File.Move(path + ".tmp", path, overwrite: true);
             }
             return loaded;
         }
-        var created = new ClusterSecrets(NewSecret(), NewSecret(), Crdt.ClusterId.New().Value);
+        var created = new ClusterSecrets(NewSecret(), NewSecret(), Crdt.ClusterId.New(DateTimeOffset.UtcNow).Value);
         Write(path, created, FileMode.CreateNew);
         return created;
     }
