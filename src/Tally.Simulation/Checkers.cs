@@ -25,7 +25,12 @@ namespace Tally.Simulation;
 /// views.</para>
 /// <para><b>Persist</b> (every step). Every change of a node's map is in the delta the core hands to the host to store.</para>
 /// <para><b>Converged</b>. Once armed (views stopped, faults healed), the run has converged when every node that is up
-/// counts exactly the acknowledged views of every video; the run then also checks that their entries are equal.</para>
+/// counts exactly the acknowledged views of every video, less those <em>destroyed</em>: views a replica made durable
+/// that no surviving copy holds when its disk is lost (a disk lost before any peer merged them; no protocol can bring
+/// those back). Destroyed(v) = Σ over lost replicas r of D(r, v) - S(r, v), where S(r, v) is the highest entry of r
+/// held anywhere that can still reach the cluster (a running node's memory, a crashed node's disk) when the disk is
+/// lost, raised whenever a later merge shows a higher copy. The run then also checks that their entries are
+/// equal.</para>
 /// </remarks>
 public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNode> nodes, Func<TimeSpan> now)
 {
@@ -33,6 +38,9 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     readonly Dictionary<string, int> _replicaIndex = [];
     readonly List<ulong[]> _durableOwnMax = [];
     readonly List<int> _nodeReplica = [];
+    readonly List<ReplicaId> _replicaIds = [];
+    readonly Dictionary<int, ulong[]> _survived = [];
+    readonly ulong[] _destroyed = new ulong[videos.Count];
     readonly ulong[] _boundSum = new ulong[videos.Count];
     readonly List<ulong[]> _lastCount = [];
     readonly List<int> _mismatched = [];
@@ -57,6 +65,12 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     /// <summary>Replicas that ever ran (a lost disk or a twin adds one).</summary>
     public int ReplicaCount => _durableOwnMax.Count;
 
+    /// <summary>Acknowledged views no surviving copy holds, summed over videos (see Converged in the remarks).</summary>
+    public ulong Destroyed => _destroyed.Aggregate(0UL, (a, b) => a + b);
+
+    /// <summary>What every up node must count for video <paramref name="v"/> once converged.</summary>
+    ulong Target(int v) => _target![v] - _destroyed[v];
+
     public int VideoIndex(VideoId video) => _videoIndex[video.Value];
 
     internal void Register(SimNode node)
@@ -74,6 +88,7 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
             r = _durableOwnMax.Count;
             _replicaIndex[node.Id.Value] = r;
             _durableOwnMax.Add(new ulong[videos.Count]);
+            _replicaIds.Add(node.Id);
         }
         _nodeReplica[node.Index] = r;
         return r;
@@ -132,6 +147,50 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
         Recount(node);
     }
 
+    /// <summary>The disk of crashed <paramref name="node"/> is lost: its replica is gone for good. Records what of
+    /// its durable entries survives elsewhere, and counts the rest as destroyed.</summary>
+    internal void OnDiskLost(SimNode node)
+    {
+        var r = _nodeReplica[node.Index];
+        if (r < 0 || _survived.ContainsKey(r))
+        {
+            return;
+        }
+        var id = _replicaIds[r];
+        var survived = new ulong[videos.Count];
+        foreach (var other in nodes)
+        {
+            var map = other.Index == node.Index ? null : other.Replica?.State ?? (other.Status == NodeStatus.Down ? other.Disk.Durable : null);
+            for (var v = 0; map is not null && v < videos.Count; v++)
+            {
+                survived[v] = Math.Max(survived[v], Math.Min(map.EntryOf(videos[v], id), _durableOwnMax[r][v]));
+            }
+        }
+        for (var v = 0; v < videos.Count; v++)
+        {
+            _destroyed[v] += _durableOwnMax[r][v] - survived[v];
+        }
+        _survived[r] = survived;
+        OnTargetChanged();
+    }
+
+    /// <summary>A merge showed a higher copy of a lost replica's entry than was known to survive.</summary>
+    void NoteSurvivor(CounterMap state, VideoId video, int v)
+    {
+        foreach (var (r, survived) in _survived)
+        {
+            var entry = Math.Min(state.EntryOf(video, _replicaIds[r]), _durableOwnMax[r][v]);
+            if (entry > survived[v])
+            {
+                _destroyed[v] -= entry - survived[v];
+                survived[v] = entry;
+                _survivorFound = true;
+            }
+        }
+    }
+
+    bool _survivorFound;
+
     /// <summary>A node crashed or left: it no longer counts towards convergence.</summary>
     internal void OnStopped(SimNode node)
     {
@@ -172,17 +231,26 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
                 Fail("monotonic", $"{node.Address}'s count for {video} fell from {counts[v]} to {count} within one incarnation");
             }
             CheckCount(node, video, v, count);
+            if (_survived.Count > 0)
+            {
+                NoteSurvivor(state, video, v);
+            }
             if (entries)
             {
                 CheckEntries(node, rows, video, v);
             }
             if (_target is not null)
             {
-                var delta = (count != _target[v] ? 1 : 0) - (counts[v] != _target[v] ? 1 : 0);
+                var delta = (count != Target(v) ? 1 : 0) - (counts[v] != Target(v) ? 1 : 0);
                 _mismatched[node.Index] += delta;
                 _mismatchedTotal += delta;
             }
             counts[v] = count;
+        }
+        if (_survivorFound)
+        {
+            _survivorFound = false;
+            OnTargetChanged();
         }
     }
 
@@ -262,7 +330,7 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
         var n = 0;
         for (var v = 0; v < _target.Length; v++)
         {
-            n += counts[v] != _target[v] ? 1 : 0;
+            n += counts[v] != Target(v) ? 1 : 0;
         }
         _mismatched[node.Index] = n;
         _mismatchedTotal += n;

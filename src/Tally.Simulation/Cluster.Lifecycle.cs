@@ -102,6 +102,7 @@ public sealed partial class Cluster
         if (loseDisk)
         {
             Stats.DiskLosses++;
+            Checkers.OnDiskLost(node);
             node.Disk.Wipe();
         }
         node.LostDisk = loseDisk;

@@ -70,6 +70,7 @@ public static class Simulator
             Delivered = cluster.Stats.MessagesDelivered,
             Bytes = cluster.Stats.BytesSent,
             Acknowledged = cluster.AcknowledgedTotal,
+            Destroyed = cluster.Checkers.Destroyed,
             FinalMin = live.Min(),
             FinalMax = live.Max(),
             TraceHash = cluster.Trace.Hash,
