@@ -26,10 +26,10 @@ namespace Tally.Simulation;
 /// <para><b>Persist</b> (every step). Every change of a node's map is in the delta the core hands to the host to store.</para>
 /// <para><b>Converged</b>. Once armed (views stopped, faults healed), the run has converged when every node that is up
 /// counts exactly the acknowledged views of every video, less those <em>destroyed</em>: views a replica made durable
-/// that no surviving copy holds when its disk is lost (a disk lost before any peer merged them; no protocol can bring
-/// those back). Destroyed(v) = Σ over lost replicas r of D(r, v) - S(r, v), where S(r, v) is the highest entry of r
-/// held anywhere that can still reach the cluster (a running node's memory, a crashed node's disk) when the disk is
-/// lost, raised whenever a later merge shows a higher copy. The run then also checks that their entries are
+/// that no surviving copy holds once its own disk is gone (lost, or left with a graceful leave) and every disk that
+/// held a copy is lost too; no protocol can bring those back. Destroyed(v) = Σ over gone replicas r of D(r, v) -
+/// S(r, v), where S(r, v) is the highest entry of r held anywhere that can still reach the cluster (a running node's
+/// memory, a crashed node's disk), recomputed whenever a copy may vanish and raised whenever a merge shows a higher one. The run then also checks that their entries are
 /// equal.</para>
 /// </remarks>
 public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNode> nodes, Func<TimeSpan> now)
@@ -156,21 +156,37 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
         {
             return;
         }
-        var id = _replicaIds[r];
-        var survived = new ulong[videos.Count];
-        foreach (var other in nodes)
+        _survived[r] = new ulong[videos.Count];
+        RecountSurvivors(lost: node);
+    }
+
+    /// <summary>Recomputes S(r, v) for every lost replica from the copies that exist now: a running node's memory, a
+    /// crashed node's disk (<paramref name="lost"/>'s disk is about to be wiped). Called whenever a copy may vanish (a
+    /// crash loses memory, a disk loss loses a disk); a copy still in flight raises S again when it is merged.</summary>
+    void RecountSurvivors(SimNode? lost)
+    {
+        if (_survived.Count == 0)
         {
-            var map = other.Index == node.Index ? null : other.Replica?.State ?? (other.Status == NodeStatus.Down ? other.Disk.Durable : null);
-            for (var v = 0; map is not null && v < videos.Count; v++)
+            return;
+        }
+        Array.Clear(_destroyed);
+        foreach (var (r, survived) in _survived)
+        {
+            var id = _replicaIds[r];
+            Array.Clear(survived);
+            foreach (var other in nodes)
             {
-                survived[v] = Math.Max(survived[v], Math.Min(map.EntryOf(videos[v], id), _durableOwnMax[r][v]));
+                var map = other == lost ? null : other.Replica?.State ?? (other.Status == NodeStatus.Down ? other.Disk.Durable : null);
+                for (var v = 0; map is not null && v < videos.Count; v++)
+                {
+                    survived[v] = Math.Max(survived[v], Math.Min(map.EntryOf(videos[v], id), _durableOwnMax[r][v]));
+                }
+            }
+            for (var v = 0; v < videos.Count; v++)
+            {
+                _destroyed[v] += _durableOwnMax[r][v] - survived[v];
             }
         }
-        for (var v = 0; v < videos.Count; v++)
-        {
-            _destroyed[v] += _durableOwnMax[r][v] - survived[v];
-        }
-        _survived[r] = survived;
         OnTargetChanged();
     }
 
@@ -194,6 +210,11 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     /// <summary>A node crashed or left: it no longer counts towards convergence.</summary>
     internal void OnStopped(SimNode node)
     {
+        if (node.Status == NodeStatus.Left && _nodeReplica[node.Index] is var r and >= 0)
+        {
+            _survived.TryAdd(r, new ulong[videos.Count]); // its disk is gone from the cluster: what it held lives on in copies
+        }
+        RecountSurvivors(lost: null);
         _mismatchedTotal -= _mismatched[node.Index];
         _mismatched[node.Index] = 0;
     }

@@ -43,7 +43,7 @@ public sealed record SimulationResult
     public double DeliveredPerSecond => WallTime > TimeSpan.Zero ? Delivered / WallTime.TotalSeconds : 0;
 
     public string Describe() => Passed
-        ? $"converged in {Rounds} rounds ({SimulatedMs:F0} ms simulated) to {Acknowledged - Destroyed} views{(Destroyed > 0 ? $" ({Acknowledged} acknowledged, {Destroyed} destroyed with a lost disk before any peer held them)" : "")}; {Rerun}"
+        ? $"converged in {Rounds} rounds ({SimulatedMs:F0} ms simulated) to {Acknowledged - Destroyed} views{(Destroyed > 0 ? $" ({Acknowledged} acknowledged, {Destroyed} destroyed with lost disks, no copy left anywhere)" : "")}; {Rerun}"
         : Violation is { } v
             ? $"checker failed: {v}; {Rerun}"
             : $"did not converge within {Rounds} rounds: counts {FinalMin}..{FinalMax}, acknowledged {Acknowledged}, destroyed with lost disks {Destroyed}; {Rerun}";

@@ -36,7 +36,8 @@ public static class Simulator
         cluster.RunUntil(heal);
         if (cluster.Checkers.First is null)
         {
-            cluster.RunUntil(deadline, () => cluster.Checkers.Converged && !cluster.Nodes.Any(n => n.Status == NodeStatus.Up && n.OwnBatch is not null));
+            cluster.RunUntil(deadline, () => cluster.Checkers.Converged && !cluster.Nodes.Any(n => n.Status == NodeStatus.Up && n.OwnBatch is not null) &&
+                cluster.ClusterIdsAgree);
         }
         var converged = cluster.Checkers.First is null && cluster.Checkers.Converged;
         if (converged)
@@ -47,7 +48,7 @@ public static class Simulator
                 cluster.Checkers.Report("equal", "every up node counts the acknowledged views, but their entries differ");
                 converged = false;
             }
-            else if (cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => n.Replica!.Cluster.Id).Distinct().Count() > 1)
+            else if (!cluster.ClusterIdsAgree)
             {
                 cluster.Checkers.Report("cluster", "the healed nodes do not agree on one cluster id: " +
                     string.Join(", ", cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => $"{n.Address}={n.Replica!.Cluster.Id}")));
