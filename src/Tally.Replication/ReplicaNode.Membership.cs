@@ -15,7 +15,9 @@ public sealed partial class ReplicaNode
     public bool IsLeaving => _leaving;
 
     /// <summary>True once a live peer has acknowledged everything this node held when it began to leave: the host
-    /// may then exit without losing a view.</summary>
+    /// may then exit without losing a view. A node that knows no peer never completes (the host gives up after its
+    /// leave timeout and keeps its data): a node without configured peers may still be another node's seed, and
+    /// leaving at once would take its views with it (found by the simulator once nodes without peers took part).</summary>
     public bool LeaveComplete
     {
         get
@@ -25,8 +27,7 @@ public sealed partial class ReplicaNode
                 return false;
             }
             var now = _time.GetUtcNow();
-            return _peers.Count == 0 && _seeds.Count == 0
-                || _peers.Values.Any(p => p.SentAck >= _leaveVersion && p.StatusAt(now, _options) is MemberStatus.Alive or MemberStatus.Suspect);
+            return _peers.Values.Any(p => p.SentAck >= _leaveVersion && p.StatusAt(now, _options) is MemberStatus.Alive or MemberStatus.Suspect);
         }
     }
 

@@ -25,11 +25,12 @@ namespace Tally.Simulation;
 /// views.</para>
 /// <para><b>Persist</b> (every step). Every change of a node's map is in the delta the core hands to the host to store.</para>
 /// <para><b>Converged</b>. Once armed (views stopped, faults healed), the run has converged when every node that is up
-/// counts exactly the acknowledged views of every video, less those <em>destroyed</em>: views a replica made durable
-/// that no surviving copy holds once its own disk is gone (lost, or left with a graceful leave) and every disk that
-/// held a copy is lost too; no protocol can bring those back. Destroyed(v) = Σ over gone replicas r of D(r, v) -
-/// S(r, v), where S(r, v) is the highest entry of r held anywhere that can still reach the cluster (a running node's
-/// memory, a crashed node's disk), recomputed whenever a copy may vanish and raised whenever a merge shows a higher one. The run then also checks that their entries are
+/// counts exactly the acknowledged views of every video, less those <em>destroyed</em>: views whose every durable copy
+/// was on disks that are lost (the replica's own disk lost before a peer stored them, or a leaver's views on a peer
+/// whose disk is lost); no protocol can bring those back. Destroyed(v) = Σ over gone replicas r (disk lost, or left)
+/// of D(r, v) - S(r, v), where S(r, v) is the highest entry of r durable on a disk that still exists: computed at each
+/// disk loss, raised whenever a flush stores a higher copy. A crash never destroys anything (memory is not a copy).
+/// <b>Leave</b>: when a replica completes its leave, a disk that still exists must hold all of its durable entries. The run then also checks that their entries are
 /// equal.</para>
 /// </remarks>
 public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNode> nodes, Func<TimeSpan> now)
@@ -151,70 +152,97 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     /// its durable entries survives elsewhere, and counts the rest as destroyed.</summary>
     internal void OnDiskLost(SimNode node)
     {
-        var r = _nodeReplica[node.Index];
-        if (r < 0 || _survived.ContainsKey(r))
+        if (_nodeReplica[node.Index] is var r and >= 0)
         {
-            return;
+            _survived.TryAdd(r, new ulong[videos.Count]);
         }
-        _survived[r] = new ulong[videos.Count];
         RecountSurvivors(lost: node);
     }
 
-    /// <summary>Recomputes S(r, v) for every lost replica from the copies that exist now: a running node's memory, a
-    /// crashed node's disk (<paramref name="lost"/>'s disk is about to be wiped). Called whenever a copy may vanish (a
-    /// crash loses memory, a disk loss loses a disk); a copy still in flight raises S again when it is merged.</summary>
-    void RecountSurvivors(SimNode? lost)
+    /// <summary><paramref name="node"/> completed a graceful leave: its views must be durable on another disk.</summary>
+    void OnLeft(SimNode node)
     {
-        if (_survived.Count == 0)
+        var r = _nodeReplica[node.Index];
+        var survived = Durable(_replicaIds[r], r, lost: node);
+        for (var v = 0; v < videos.Count; v++)
+        {
+            if (survived[v] < _durableOwnMax[r][v])
+            {
+                Fail("leave", $"{node.Address} ({node.Id}) left holding {_durableOwnMax[r][v]} own views of {videos[v]}, but no other disk holds more than {survived[v]}");
+            }
+        }
+        _survived[r] = survived;
+    }
+
+    /// <summary>A group commit of <paramref name="node"/>: copies of gone replicas' entries it stored now survive.</summary>
+    internal void OnFlushed(SimNode node)
+    {
+        if (_survived.Count == 0 || node.Disk.Durable is not { } durable)
         {
             return;
         }
-        Array.Clear(_destroyed);
+        var raised = false;
         foreach (var (r, survived) in _survived)
         {
-            var id = _replicaIds[r];
-            Array.Clear(survived);
-            foreach (var other in nodes)
+            for (var v = 0; v < videos.Count; v++)
             {
-                var map = other == lost ? null : other.Replica?.State ?? (other.Status == NodeStatus.Down ? other.Disk.Durable : null);
-                for (var v = 0; map is not null && v < videos.Count; v++)
+                var entry = Math.Min(durable.EntryOf(videos[v], _replicaIds[r]), _durableOwnMax[r][v]);
+                if (entry > survived[v])
                 {
-                    survived[v] = Math.Max(survived[v], Math.Min(map.EntryOf(videos[v], id), _durableOwnMax[r][v]));
+                    _destroyed[v] -= entry - survived[v];
+                    survived[v] = entry;
+                    raised = true;
                 }
             }
+        }
+        if (raised)
+        {
+            OnTargetChanged();
+        }
+    }
+
+    /// <summary>The highest entry of replica <paramref name="id"/> durable on a disk that still exists.</summary>
+    ulong[] Durable(ReplicaId id, int r, SimNode? lost)
+    {
+        var survived = new ulong[videos.Count];
+        foreach (var other in nodes)
+        {
+            if (other == lost || other.Status == NodeStatus.Left || other.Disk.Durable is not { } map)
+            {
+                continue;
+            }
+            for (var v = 0; v < videos.Count; v++)
+            {
+                survived[v] = Math.Max(survived[v], Math.Min(map.EntryOf(videos[v], id), _durableOwnMax[r][v]));
+            }
+        }
+        return survived;
+    }
+
+    /// <summary>Recomputes S(r, v) for every gone replica from the durable copies on the disks that still exist
+    /// (<paramref name="lost"/>'s disk is about to be wiped).</summary>
+    void RecountSurvivors(SimNode lost)
+    {
+        Array.Clear(_destroyed);
+        foreach (var r in _survived.Keys.ToList())
+        {
+            var survived = Durable(_replicaIds[r], r, lost);
             for (var v = 0; v < videos.Count; v++)
             {
                 _destroyed[v] += _durableOwnMax[r][v] - survived[v];
             }
+            _survived[r] = survived;
         }
         OnTargetChanged();
     }
 
-    /// <summary>A merge showed a higher copy of a lost replica's entry than was known to survive.</summary>
-    void NoteSurvivor(CounterMap state, VideoId video, int v)
-    {
-        foreach (var (r, survived) in _survived)
-        {
-            var entry = Math.Min(state.EntryOf(video, _replicaIds[r]), _durableOwnMax[r][v]);
-            if (entry > survived[v])
-            {
-                _destroyed[v] -= entry - survived[v];
-                survived[v] = entry;
-                _survivorFound = true;
-            }
-        }
-    }
-
-    bool _survivorFound;
-
     /// <summary>A node crashed or left: it no longer counts towards convergence.</summary>
     internal void OnStopped(SimNode node)
     {
-        if (node.Status == NodeStatus.Left && _nodeReplica[node.Index] is var r and >= 0)
+        if (node.Status == NodeStatus.Left)
         {
-            _survived.TryAdd(r, new ulong[videos.Count]); // its disk is gone from the cluster: what it held lives on in copies
+            OnLeft(node);
         }
-        RecountSurvivors(lost: null);
         _mismatchedTotal -= _mismatched[node.Index];
         _mismatched[node.Index] = 0;
     }
@@ -252,10 +280,6 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
                 Fail("monotonic", $"{node.Address}'s count for {video} fell from {counts[v]} to {count} within one incarnation");
             }
             CheckCount(node, video, v, count);
-            if (_survived.Count > 0)
-            {
-                NoteSurvivor(state, video, v);
-            }
             if (entries)
             {
                 CheckEntries(node, rows, video, v);
@@ -267,11 +291,6 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
                 _mismatchedTotal += delta;
             }
             counts[v] = count;
-        }
-        if (_survivorFound)
-        {
-            _survivorFound = false;
-            OnTargetChanged();
         }
     }
 
