@@ -34,6 +34,30 @@ public sealed class NodeJsonTests
     }
 
     [Fact]
+    public void ParseCluster_ReadsReplicaAndClusterIdsAndNameConflicts_FromNodeAnswer()
+    {
+        var json = JsonNode.Parse("""
+            {"nodeId":"n2","name":"n2","replicaId":"n2~abcdefghij","clusterId":"prod","nameConflict":true,"members":[
+              {"id":"n2","name":"n2","replicaId":"n2~abcdefghij","nameConflict":true,"address":"http://a","status":"alive","self":true},
+              {"id":"n2","name":"n2","replicaId":"n2~0123456789","nameConflict":true,"address":"http://b","status":"alive","self":false},
+              {"id":"n1","name":"n1","replicaId":"n1~zzzzzzzzzz","nameConflict":false,"address":"http://c","status":"down","self":false}]}
+            """)!;
+        var cluster = NodeJson.ParseCluster(json);
+        Assert.Equal(("n2~abcdefghij", "prod", true), (cluster.ReplicaId, cluster.ClusterId, cluster.NameConflict));
+        Assert.Equal(["n2~abcdefghij", "n2~0123456789", "n1~zzzzzzzzzz"], cluster.Members.Select(m => m.ReplicaId));
+        Assert.Equal([true, true, false], cluster.Members.Select(m => m.NameConflict));
+    }
+
+    [Fact]
+    public void ParseVideo_ReadsEntriesPerReplicaAndPerName_FromNodeAnswer()
+    {
+        var video = NodeJson.ParseVideo(JsonNode.Parse(
+            """{"videoId":"v","nodeId":"n2","replicaId":"n2~0123456789","total":0,"count":18,"replicas":{"n1":15,"n1~abcdefghij":3},"names":{"n1":18}}""")!, "v");
+        Assert.Equal(3, video.Replicas["n1~abcdefghij"]);
+        Assert.Equal(18, video.Names["n1"]);
+    }
+
+    [Fact]
     public void ParseVideoPage_ReadsVideosAndNextCursor()
     {
         var (videos, next) = NodeJson.ParseVideoPage(JsonNode.Parse(
