@@ -43,12 +43,15 @@ public sealed record BatchResponse(string NodeId, string ReplicaId, ulong Views,
 /// <param name="NodeId">The node's name (as <paramref name="Name"/>; kept for older clients).</param>
 /// <param name="ReplicaId">This node's replica id: the key of its entries, made with its data directory.</param>
 /// <param name="ClusterId">The cluster's id; null while a new node with peers has not yet heard from its cluster.</param>
+/// <param name="ClusterIdProvisional">The cluster id was made by a node without peers and gives way to a configured
+/// one or an older made one (see docs/architecture.md, "Replicas and clusters"); false for a configured id.</param>
 /// <param name="NameConflict">Another live replica uses this node's name.</param>
 public sealed record ClusterResponse(
     string NodeId,
     string Name,
     string ReplicaId,
     string? ClusterId,
+    bool ClusterIdProvisional,
     bool NameConflict,
     string Address,
     long Incarnation,

@@ -36,7 +36,7 @@ public static class ClusterApi
         var (digest, digestVersion) = host.Digest();
         var list = members.Select(m => new MemberResponse(m.Name, m.Name, m.Id.Value, m.NameConflict, m.Address, ApiText.Status(m.Status), m.IsSelf,
             m.Incarnation, m.Heartbeat, m.LastHeard, m.LastExchange, m.AckedVersion, m.HeldVersion, m.Synced)).ToList();
-        return TypedResults.Ok(new ClusterResponse(host.Name, host.Name, host.Id.Value, cluster.Id?.Value, conflict, host.Address, incarnation, ApiText.Phase(host.Phase), round,
+        return TypedResults.Ok(new ClusterResponse(host.Name, host.Name, host.Id.Value, cluster.Id?.Value, cluster.Provisional, conflict, host.Address, incarnation, ApiText.Phase(host.Phase), round,
             digest.ToString("x16", CultureInfo.InvariantCulture), digestVersion, version, videos, list, faults.Peers));
     }
 }
