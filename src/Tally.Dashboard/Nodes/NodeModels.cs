@@ -1,39 +1,77 @@
+using System.Numerics;
+
 namespace Tally.Dashboard.Nodes;
 
-/// <summary>One node's <c>GET /cluster</c>: its name (<paramref name="NodeId"/>) and its view of the members.</summary>
-public sealed record ClusterInfo(string NodeId, IReadOnlyList<MemberInfo> Members)
-{
-    /// <summary>The node's replica id (<c>name~suffix</c>, made with its data directory); null from an older node.</summary>
-    public string? ReplicaId { get; init; }
+/// <summary>One node's <c>GET /cluster</c>: its name, its view of the members and, once the node has them, the
+/// identity fields of the contract (cluster id, replica id, name conflict). Missing optional fields are null/false.</summary>
+/// <param name="NodeId">The node's name (<c>nodeId</c>, the configured <c>--id</c>).</param>
+/// <param name="Phase">loading, recovering, ready or leaving; null from a node that does not say.</param>
+public sealed record ClusterInfo(
+    string NodeId,
+    IReadOnlyList<MemberInfo> Members,
+    string? ClusterId = null,
+    string? ReplicaId = null,
+    string? Phase = null,
+    bool NameConflict = false);
 
-    /// <summary>The cluster's id; null while a new node has not yet heard from its cluster, or from an older node.</summary>
-    public string? ClusterId { get; init; }
-
-    /// <summary>Another live replica uses this node's name (two processes started with one --id).</summary>
-    public bool NameConflict { get; init; }
-}
-
-/// <param name="Id">The member's node name: not unique (a lost disk or a name conflict gives a name several
-/// replicas); <see cref="ReplicaId"/> is.</param>
 /// <param name="Status">alive, suspect, down or left, as the reporting node sees the member.</param>
 /// <param name="LastExchange">When the reporting node last exchanged gossip with the member.</param>
-public sealed record MemberInfo(string Id, string Url, string Status, DateTimeOffset? LastExchange, bool IsSelf)
-{
-    /// <summary>The member's replica id; falls back to <see cref="Id"/> for an older node.</summary>
-    public string? ReplicaId { get; init; }
-
-    /// <summary>This member and another live replica use the same name.</summary>
-    public bool NameConflict { get; init; }
-}
+public sealed record MemberInfo(
+    string Id,
+    string Url,
+    string Status,
+    DateTimeOffset? LastExchange,
+    bool IsSelf,
+    string? ReplicaId = null,
+    bool NameConflict = false);
 
 /// <summary>One node's <c>GET /videos/{id}</c>: its own views, the network-wide count as it knows it, and the
-/// G-Counter entries behind that count, keyed by replica id (<see cref="Names"/>: summed per node name).</summary>
-public sealed record VideoInfo(string VideoId, long Total, long Count, IReadOnlyDictionary<string, long> Replicas)
+/// G-Counter entries behind that count, keyed as the node keys them (replica id, or node name on older nodes).
+/// Counts are <see cref="BigInteger"/> so they stay exact whatever the node's count type.</summary>
+public sealed record VideoInfo(string VideoId, BigInteger Total, BigInteger Count, IReadOnlyDictionary<string, BigInteger> Replicas)
 {
-    public IReadOnlyDictionary<string, long> Names { get; init; } = new Dictionary<string, long>();
+    /// <summary>The entries summed per node name (<c>names</c> of newer nodes; empty from older ones).</summary>
+    public IReadOnlyDictionary<string, BigInteger> Names { get; init; } = new Dictionary<string, BigInteger>();
 }
 
-public sealed record VideoCount(string VideoId, long Count);
+public sealed record VideoCount(string VideoId, BigInteger Count);
 
 /// <summary>A node's answer to a proxied request, passed on to the page as it came.</summary>
 public sealed record NodeReply(int StatusCode, string? ContentType, string Body);
+
+/// <summary>The gossip counters of one scrape of a node's <c>/metrics</c> (cumulative since the node started).</summary>
+/// <param name="MergeSeconds">Sum of <c>tally.merge.duration</c>; with <paramref name="Merges"/> its mean.</param>
+public sealed record GossipCounters(
+    DateTimeOffset At,
+    double MessagesIn,
+    double MessagesOut,
+    double BytesIn,
+    double BytesOut,
+    double MergeSeconds,
+    double Merges);
+
+/// <summary>Gossip figures of one node between two scrapes.</summary>
+/// <param name="MessagesPerSecond">Gossip messages in and out per second.</param>
+/// <param name="BytesPerSecond">Gossip bytes in and out per second.</param>
+/// <param name="MergeMs">Mean time to take in one gossip message, in milliseconds; null if none arrived.</param>
+public sealed record GossipRates(double MessagesPerSecond, double BytesPerSecond, double? MergeMs)
+{
+    /// <summary>The rates from <paramref name="before"/> to <paramref name="after"/>; null if no time passed or the node
+    /// restarted in between (its counters went down).</summary>
+    public static GossipRates? Between(GossipCounters? before, GossipCounters after)
+    {
+        if (before is null)
+        {
+            return null;
+        }
+        var seconds = (after.At - before.At).TotalSeconds;
+        var messages = after.MessagesIn + after.MessagesOut - before.MessagesIn - before.MessagesOut;
+        var bytes = after.BytesIn + after.BytesOut - before.BytesIn - before.BytesOut;
+        var merges = after.Merges - before.Merges;
+        if (seconds <= 0 || messages < 0 || bytes < 0 || merges < 0)
+        {
+            return null;
+        }
+        return new(messages / seconds, bytes / seconds, merges > 0 ? (after.MergeSeconds - before.MergeSeconds) / merges * 1000 : null);
+    }
+}
