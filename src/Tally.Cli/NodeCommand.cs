@@ -16,10 +16,11 @@ static partial class NodeCommand
     /// <summary>Option name, environment variable, configuration key, help.</summary>
     static readonly (string Name, string Env, string Key, string Help)[] Settings =
     [
-        ("--id", "TALLY_ID", "Node:Id", "Node id (1-64 of [A-Za-z0-9._-]); keep it across restarts."),
+        ("--id", "TALLY_ID", "Node:Id", "Node name (1-64 of [A-Za-z0-9._-]), for people; its entries are keyed by a replica id made with its data directory."),
+        ("--cluster-id", "TALLY_CLUSTER_ID", "Node:ClusterId", "Cluster id (optional): a node without peers makes one, a node with peers adopts its cluster's; give it when every node lists peers."),
         ("--listen", "TALLY_LISTEN", "Node:Listen", "URL to listen on, e.g. http://127.0.0.1:8001; the node binds there only."),
         ("--advertise", "TALLY_ADVERTISE", "Node:Advertise", "URL peers reach this node at (default: --listen); needed with 0.0.0.0 or in containers."),
-        ("--data", "TALLY_DATA", "Storage:DataDirectory", "Data directory (log, snapshots, incarnation)."),
+        ("--data", "TALLY_DATA", "Storage:DataDirectory", "Data directory (log, snapshots, incarnation, replica and cluster ids); an empty one is a new replica."),
         ("--peers", "TALLY_PEERS", "Node:Peers", "Comma-separated peer URLs to join through, e.g. http://node2:8001,http://node3:8001."),
         ("--gossip-interval", "TALLY_GOSSIP_INTERVAL", "Replication:GossipInterval", "Time between gossip rounds: 1s (default), 200ms, 00:00:00.5."),
         ("--fanout", "TALLY_FANOUT", "Replication:Fanout", "Peers contacted per round (default 2)."),

@@ -67,7 +67,7 @@ public static class NodeApp
         });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIncarnationSource, ClockIncarnation>();
-        services.TryAddSingleton<IRecoveryMarker, NoRecoveryMarker>();
+        services.TryAddSingleton<IIdentityStore, MemoryIdentityStore>();
 
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<ReplicaHost>();

@@ -31,6 +31,7 @@ public sealed class ComposeTests
             var environment = (YamlMappingNode)node["environment"];
             Assert.Equal("test-key", environment["TALLY_CLUSTER_KEY"].ToString());
             Assert.Equal("test-token", environment["TALLY_ADMIN_TOKEN"].ToString());
+            Assert.Equal("tally-compose", environment["TALLY_CLUSTER_ID"].ToString());
         }
         var dashboard = (YamlMappingNode)services["dashboard"];
         var dashboardCommand = Strings(dashboard["command"]);

@@ -19,13 +19,16 @@ sealed class NodeProcess : IAsyncDisposable
     readonly ConcurrentQueue<string> _output = new();
     Process? _process;
 
+    /// <param name="id">The node's name (<c>--id</c>).</param>
+    /// <param name="dataName">The data directory's name under <paramref name="dataRoot"/> (default: the id); a second
+    /// process with the same name needs its own.</param>
     public NodeProcess(string id, string dataRoot, IReadOnlyList<string> peers, TimeSpan gossipInterval, string durability = "fsync",
-        string scheme = "http")
+        string? dataName = null, string scheme = "http")
     {
         Id = id;
         Port = FreePort();
         Url = $"{scheme}://127.0.0.1:{Port}";
-        DataDirectory = Path.Combine(dataRoot, id);
+        DataDirectory = Path.Combine(dataRoot, dataName ?? id);
         Peers = [.. peers];
         GossipInterval = gossipInterval;
         Durability = durability;
