@@ -19,7 +19,7 @@ public static class InternalApi
             .WithSummary("One gossip message (binary, see GossipCodec). Requires 'Authorization: Bearer <cluster key>'.")
             .Accepts<byte[]>("application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return group;
     }
 
@@ -56,6 +56,10 @@ public static class InternalApi
         catch (CounterOverflowException e)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Gossip would overflow a count");
+        }
+        if (effects.Refused is { } refused)
+        {
+            return TypedResults.Problem(refused.Detail, statusCode: StatusCodes.Status409Conflict, title: "Gossip from another cluster");
         }
         // The replies acknowledge this merge: they leave only once it is durable (see MergeJournal).
         await durable.WaitAsync(ct).ConfigureAwait(false);

@@ -21,6 +21,7 @@ public static class JsonSummary
             json.WriteNumber("messages", result.Messages);
             json.WriteNumber("bytes", result.Bytes);
             json.WriteNumber("acknowledged", result.Acknowledged);
+            json.WriteNumber("destroyed", result.Destroyed);
             json.WriteStartObject("finalCounts");
             json.WriteNumber("min", result.FinalMin);
             json.WriteNumber("max", result.FinalMax);
