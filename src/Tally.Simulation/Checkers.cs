@@ -33,8 +33,8 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     readonly Dictionary<string, int> _videoIndex = videos.Select((v, i) => (v.Value, i)).ToDictionary(p => p.Value, p => p.i);
     readonly Dictionary<string, int> _replicaIndex = [];
     readonly List<ulong[]> _durableOwnMax = [];
-    readonly ulong[] _boundSum = new ulong[videos.Count];
-    readonly List<ulong[]> _lastCount = [];
+    readonly UInt128[] _boundSum = new UInt128[videos.Count];
+    readonly List<UInt128[]> _lastCount = [];
     readonly List<int> _mismatched = [];
     ulong[]? _target;
     long _mismatchedTotal;
@@ -49,7 +49,7 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     public bool Converged => _target is not null && _mismatchedTotal == 0;
 
     /// <summary>Σ_r D(r, v): the most any node may count for <paramref name="video"/>.</summary>
-    public ulong Bound(int video) => _boundSum[video];
+    public UInt128 Bound(int video) => _boundSum[video];
 
     public ulong DurableOwn(int node, int video) => _durableOwnMax[node][video];
 
@@ -59,7 +59,7 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     {
         _replicaIndex[node.Id.Value] = node.Index;
         _durableOwnMax.Add(new ulong[videos.Count]);
-        _lastCount.Add(new ulong[videos.Count]);
+        _lastCount.Add(new UInt128[videos.Count]);
         _mismatched.Add(0);
     }
 
@@ -181,7 +181,7 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
         CheckEntries(node, map, video, v);
     }
 
-    void CheckCount(SimNode node, VideoId video, int v, ulong count)
+    void CheckCount(SimNode node, VideoId video, int v, UInt128 count)
     {
         if (count > _boundSum[v])
         {

@@ -21,8 +21,8 @@ public sealed record SimulationResult
     public required long Delivered { get; init; }
     public required long Bytes { get; init; }
     public required ulong Acknowledged { get; init; }
-    public required ulong FinalMin { get; init; }
-    public required ulong FinalMax { get; init; }
+    public required UInt128 FinalMin { get; init; }
+    public required UInt128 FinalMax { get; init; }
     public required ulong TraceHash { get; init; }
     public required long Events { get; init; }
     public required TimeSpan WallTime { get; init; }

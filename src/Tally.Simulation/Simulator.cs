@@ -49,7 +49,7 @@ public static class Simulator
             }
         }
         var elapsed = cluster.Time.Now - heal;
-        var live = cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => cluster.TotalCount(n.Index)).DefaultIfEmpty(0UL).ToList();
+        var live = cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => cluster.TotalCount(n.Index)).DefaultIfEmpty(UInt128.Zero).ToList();
         return new SimulationResult
         {
             Seed = options.Seed,
