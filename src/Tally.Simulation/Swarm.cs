@@ -42,6 +42,9 @@ public static class Swarm
             GuardRecovery = true,
         };
         options.Schedule = Partitions(r, nodes, rounds);
+        // Drawn from a source of their own, so the draws above stay what they were for every seed.
+        var edge = new Random(Cluster.Derive(seed, 101));
+        options.Raises = edge.Next(3) == 0 ? edge.Next(1, 4) : 0;
         return options;
     }
 
