@@ -109,6 +109,28 @@ public sealed partial class CounterMap
         return value == current ? current : Increment(video, replica, value - current);
     }
 
+    /// <summary>Joins one entry: <paramref name="replica"/>'s entry for <paramref name="video"/> becomes the max of
+    /// its current value and <paramref name="entry"/>, as <see cref="Merge"/> does for every entry of a map, and the
+    /// entry is returned. Total like <see cref="Merge"/>: any <see cref="ulong"/> (decoders and storage build maps
+    /// with it from what peers and files hold), never throws for valid ids.</summary>
+    public ulong Join(VideoId video, ReplicaId replica, ulong entry)
+    {
+        RequireValid(video, replica);
+        if (entry == 0)
+        {
+            return EntryOf(video, replica);
+        }
+        var column = ColumnOf(replica);
+        var slot = SlotOf(video.Value);
+        ref var mine = ref Row(slot)[column];
+        if (entry > mine)
+        {
+            mine = entry;
+            Touch(slot);
+        }
+        return mine;
+    }
+
     /// <summary>The entry of <paramref name="replica"/> for <paramref name="video"/>: for a node's own id, its
     /// <c>total</c>.</summary>
     public ulong EntryOf(VideoId video, ReplicaId replica)
