@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Tally.Crdt;
-using Tally.Replication;
 
 namespace Tally.Node.Tests;
 
@@ -138,18 +137,7 @@ public sealed class NumberLimitsApiTests
         var delta = new CounterMap();
         delta.Join(V1, ReplicaId.Parse("n3"), ulong.MaxValue);
         delta.Join(VideoId.Parse("other"), ReplicaId.Parse("n3"), 4);
-        var bytes = GossipCodec.Encode(new GossipMessage
-        {
-            Kind = GossipKind.Push,
-            Sender = new MemberRecord(ReplicaId.Parse("n3"), "http://127.0.0.1:9", 1, 1, Left: false),
-            HasDelta = true,
-            DeltaUpTo = delta.Version,
-            Delta = delta,
-        });
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, InternalApi.GossipPath) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", InProcessNode.ClusterKey);
+        using var request = PeerMessages.Post(PeerMessages.Push(delta, sender: "n3"));
         using var response = await node.Client.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
