@@ -18,7 +18,7 @@ public static class InternalApi
     {
         var group = app.MapGroup("/internal").WithTags("Internal").RequireAuthorization(NodeAuth.PeerPolicy);
         group.MapPost("/gossip", ReceiveGossipAsync).WithName("Gossip")
-            .WithSummary("One gossip message (binary, see GossipCodec). Requires 'Authorization: Bearer <cluster key>'.")
+            .WithSummary("One gossip message (binary, see GossipCodec, ending in a CRC-32C of its bytes). Requires 'Authorization: Bearer <cluster key>'; a checksum mismatch or a malformed message is 400 and nothing of it is merged.")
             .Accepts<byte[]>("application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
