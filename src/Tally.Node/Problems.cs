@@ -52,7 +52,7 @@ static class Problems
         ViewStatus.Regression => TypedResults.Problem($"{view.Detail} A node's total only grows.",
             statusCode: StatusCodes.Status409Conflict, title: "Total is lower than the current one"),
         ViewStatus.Overflow => TypedResults.Problem($"{view.Detail} Nothing was counted.",
-            statusCode: StatusCodes.Status409Conflict, title: "Count would overflow"),
+            statusCode: StatusCodes.Status409Conflict, title: "Past the largest count"),
         _ => throw new InvalidOperationException($"No problem for status {view.Status}."),
     };
 

@@ -5,7 +5,8 @@ using Tally.Crdt;
 
 namespace Tally.Node;
 
-/// <summary>The public API of videos: record views, raise this node's total, read one video, list them.</summary>
+/// <summary>The public API of videos: record views, raise this node's total (an operator action, behind the admin
+/// token), read one video, list them.</summary>
 public static class VideosApi
 {
     public static RouteGroupBuilder MapVideosApi(this IEndpointRouteBuilder app)
@@ -18,8 +19,11 @@ public static class VideosApi
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPut("/{videoId}/total", SetTotalAsync).WithName("SetTotal")
-            .WithSummary("Raise this node's entry for a video to a total (the seed's set_to); lower than the current one is 409.")
+            .RequireAuthorization(NodeAuth.AdminPolicy)
+            .WithSummary("Operator action (admin token): raise this node's entry for a video to a total (the seed's set_to).")
+            .WithDescription("Requires 'Authorization: Bearer <admin token>'. Body: {\"total\": n}, n from 0 to 1,000,000,000,000,000 (10^15). Lower than the current entry, or a total that would make the video's count known here pass 10^15, is 409 and changes nothing. Every raise leaves room for more than 8 * 10^15 views, so it cannot stop a video from counting.")
             .Accepts<TotalBody>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{videoId}", GetVideo).WithName("GetVideo")
@@ -83,9 +87,9 @@ public static class VideosApi
         {
             return problem;
         }
-        if (body.Value is not { } total)
+        if (body.Value is not { } total || total.Total > GCounter.SetMax)
         {
-            return Problems.Invalid("total", "The body must be {\"total\": n} with n a whole number from 0 to 18446744073709551615.");
+            return Problems.Invalid("total", $"The body must be {{\"total\": n}} with n a whole number from 0 to {GCounter.SetMax} (10^15).");
         }
         var pending = recorder.Submit(PendingView.Raise(video, total.Total));
         await pending.Completion.ConfigureAwait(false);

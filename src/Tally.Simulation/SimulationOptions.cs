@@ -77,6 +77,13 @@ public sealed class SimulationOptions
     [Range(1, 10_000)]
     public int DowntimeRoundsMax { get; set; } = 5;
 
+    /// <summary>Operator raises (set_to) at random times, nodes and videos in the active phase, each to the edge of the
+    /// number domain (<see cref="Tally.Crdt.GCounter.SetMax"/> less up to twice <see cref="Views"/>), so raises on
+    /// different sides of a partition add up and views keep counting on top of them (docs/architecture.md,
+    /// "Numbers"). A raise the node refuses (409) acknowledges nothing.</summary>
+    [Range(0, 1000)]
+    public int Raises { get; set; }
+
     /// <summary>Nodes that join (blank disk, seeds only) at random times in the active phase.</summary>
     [Range(0, 1000)]
     public int Joins { get; set; }

@@ -34,13 +34,13 @@ public class NodeScenarioTests
         }
         var n3 = cluster.Node("n3");
         SimAssert.Load(cluster, 100);
-        ulong inMemory = 0, onDisk = 0;
+        UInt128 inMemory = 0, onDisk = 0;
         cluster.RunUntil(cluster.Time.Now + 20 * cluster.IntervalTicks, () =>
         {
-            if (n3.Disk.HasPending && n3.Disk.Durable is { } durable && cluster.TotalCount(n3.Index) > cluster.Videos.Aggregate(0UL, (s, v) => s + durable.ValueOf(v)))
+            if (n3.Disk.HasPending && n3.Disk.Durable is { } durable && cluster.TotalCount(n3.Index) > cluster.Videos.Aggregate(UInt128.Zero, (s, v) => s + durable.ValueOf(v)))
             {
                 inMemory = cluster.TotalCount(n3.Index);
-                onDisk = cluster.Videos.Aggregate(0UL, (s, v) => s + durable.ValueOf(v));
+                onDisk = cluster.Videos.Aggregate(UInt128.Zero, (s, v) => s + durable.ValueOf(v));
                 return true;
             }
             return false;
