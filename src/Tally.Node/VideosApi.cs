@@ -110,11 +110,11 @@ public static class VideosApi
             counter = host.Node.State.Get(video);
         }
         var replicas = new SortedDictionary<string, ulong>(StringComparer.Ordinal);
-        var names = new SortedDictionary<string, ulong>(StringComparer.Ordinal);
+        var names = new SortedDictionary<string, UInt128>(StringComparer.Ordinal);
         foreach (var (replica, entry) in counter.Entries)
         {
             replicas[replica.Value] = entry;
-            names[replica.Name] = checked(names.GetValueOrDefault(replica.Name) + entry); // within the video's sum
+            names[replica.Name] = names.GetValueOrDefault(replica.Name) + entry; // a UInt128 sum of ulong entries cannot wrap
         }
         return TypedResults.Ok(new VideoResponse(video.Value, host.Name, host.Id.Value, counter.EntryOf(host.Id), counter.Value, replicas, names));
     }
