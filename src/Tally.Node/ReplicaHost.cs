@@ -59,8 +59,9 @@ public sealed partial class ReplicaHost(
 
     internal IStateStore Store => store;
 
-    /// <summary>Loads the state from storage and creates the replica. The server starts listening after this.</summary>
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>Loads the state from storage and creates the replica with <paramref name="seeds"/> (the configured
+    /// peers and those DNS discovery found, normalized URLs). The server starts listening after this.</summary>
+    public async Task StartAsync(IReadOnlyList<string> seeds, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var recovered = await store.LoadAsync(ct).ConfigureAwait(false);
@@ -69,7 +70,7 @@ public sealed partial class ReplicaHost(
         var id = identity.LoadOrCreateReplica(_options.Id, hasLegacyState: recovered is not null);
         var configured = string.IsNullOrEmpty(_options.ClusterId) ? (ClusterId?)null : ClusterId.Parse(_options.ClusterId);
         var stored = identity.LoadCluster();
-        var cluster = ClusterIdentity.AtStart(stored, configured, _options.Peers.Length > 0, () => ClusterId.New(time.GetUtcNow()));
+        var cluster = ClusterIdentity.AtStart(stored, configured, seeds.Count > 0, () => ClusterId.New(time.GetUtcNow()));
         if (cluster != stored)
         {
             identity.SaveCluster(cluster);
@@ -78,7 +79,7 @@ public sealed partial class ReplicaHost(
         var incarnation = incarnations.Next();
         var seed = _options.Seed != 0 ? _options.Seed : Random.Shared.Next();
         var node = new ReplicaNode(id, Address, incarnation, replicationOptions.Value, time, new Random(seed), recovered,
-            _options.Peers.Select(NodeAddress.Normalize), cluster);
+            seeds, cluster);
         lock (Sync)
         {
             _node = node;
@@ -149,6 +150,15 @@ public sealed partial class ReplicaHost(
             }
         }
         Log.Leaving(logger, Name);
+    }
+
+    /// <summary>Hands the seeds peer discovery currently finds to the replica (<see cref="ReplicaNode.ReplaceSeeds"/>).</summary>
+    public void ReplaceSeeds(IEnumerable<string> seeds)
+    {
+        lock (Sync)
+        {
+            Node.ReplaceSeeds(seeds);
+        }
     }
 
     public bool LeaveComplete()
