@@ -8,7 +8,7 @@ namespace Tally.Node;
 /// <summary>Node-to-node routes, all requiring the cluster key. <c>POST /internal/gossip</c> takes one
 /// <see cref="GossipCodec"/> message: the node merges it under the replica lock, sends the core's answer back
 /// through the transport (as its own request to the sender's address) and queues the merged delta for storage.
-/// A message whose checksum does not match, or that is malformed, is a 400 counted in <c>tally.gossip.invalid</c>
+/// A message whose checksum does not match, or that is malformed, is a 400 counted in <c>tally.gossip.refused</c>
 /// and nothing of it is merged.</summary>
 public static class InternalApi
 {
@@ -21,7 +21,7 @@ public static class InternalApi
             .WithSummary("One gossip message (binary, see GossipCodec, ending in a CRC-32C of its bytes). Requires 'Authorization: Bearer <cluster key>'; a checksum mismatch or a malformed message is 400 and nothing of it is merged.")
             .Accepts<byte[]>("application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return group;
     }
 
@@ -41,12 +41,12 @@ public static class InternalApi
         }
         catch (GossipChecksumException e)
         {
-            metrics.GossipInvalid("checksum");
+            metrics.GossipRefused("checksum");
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Gossip checksum mismatch");
         }
         catch (CrdtFormatException e)
         {
-            metrics.GossipInvalid("malformed");
+            metrics.GossipRefused("malformed");
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Malformed gossip message");
         }
         metrics.GossipBytesIn(bytes.Length);
@@ -55,8 +55,12 @@ public static class InternalApi
             metrics.GossipDropped("fault");
             return TypedResults.NoContent(); // as if the network had lost it
         }
-        // A merge is total (docs/architecture.md, "Numbers"): a well-formed message is always taken in.
+        // A merge is total (docs/architecture.md, "Numbers"): a well-formed message of this cluster is always taken in.
         var (effects, durable) = host.Receive(message);
+        if (effects.Refused is { } refused)
+        {
+            return TypedResults.Problem(refused.Detail, statusCode: StatusCodes.Status409Conflict, title: "Gossip from another cluster");
+        }
         // The replies acknowledge this merge: they leave only once it is durable (see MergeJournal).
         await durable.WaitAsync(ct).ConfigureAwait(false);
         sender.Send(effects.Messages);

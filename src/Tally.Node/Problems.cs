@@ -42,7 +42,7 @@ static class Problems
     public static ProblemHttpResult For(PendingView view, HttpContext context) => view.Status switch
     {
         ViewStatus.NotReady => Unavailable(context, "Not ready",
-            "The node is recovering its state from its peers (it started with an empty disk); retry shortly."),
+            "The node is still loading its state; retry shortly."),
         ViewStatus.Leaving => Unavailable(context, "Leaving",
             "The node is leaving the cluster and takes no more views; send them to another node."),
         ViewStatus.Busy => Unavailable(context, "Busy", "Too many views are waiting for the disk; retry shortly."),

@@ -71,7 +71,7 @@ public static class VideosApi
         }
         await pending.Completion.ConfigureAwait(false);
         return pending.Status == ViewStatus.Ok
-            ? TypedResults.Ok(new ViewResponse(video.Value, host.Id.Value, pending.Total, pending.Count))
+            ? TypedResults.Ok(new ViewResponse(video.Value, host.Name, host.Id.Value, pending.Total, pending.Count))
             : Problems.For(pending, context);
     }
 
@@ -94,7 +94,7 @@ public static class VideosApi
         var pending = recorder.Submit(PendingView.Raise(video, total.Total));
         await pending.Completion.ConfigureAwait(false);
         return pending.Status == ViewStatus.Ok
-            ? TypedResults.Ok(new ViewResponse(video.Value, host.Id.Value, pending.Total, pending.Count))
+            ? TypedResults.Ok(new ViewResponse(video.Value, host.Name, host.Id.Value, pending.Total, pending.Count))
             : Problems.For(pending, context);
     }
 
@@ -110,11 +110,13 @@ public static class VideosApi
             counter = host.Node.State.Get(video);
         }
         var replicas = new SortedDictionary<string, ulong>(StringComparer.Ordinal);
+        var names = new SortedDictionary<string, UInt128>(StringComparer.Ordinal);
         foreach (var (replica, entry) in counter.Entries)
         {
             replicas[replica.Value] = entry;
+            names[replica.Name] = names.GetValueOrDefault(replica.Name) + entry; // a part of the video's sum: cannot wrap
         }
-        return TypedResults.Ok(new VideoResponse(video.Value, host.Id.Value, counter.EntryOf(host.Id), counter.Value, replicas));
+        return TypedResults.Ok(new VideoResponse(video.Value, host.Name, host.Id.Value, counter.EntryOf(host.Id), counter.Value, replicas, names));
     }
 
     internal static Results<Ok<VideoPage>, ValidationProblem> ListVideos(string? limit, string? after, ReplicaHost host, IOptions<NodeOptions> options)
@@ -143,6 +145,6 @@ public static class VideosApi
             }
             known = host.Index.Count;
         }
-        return TypedResults.Ok(new VideoPage(host.Id.Value, known, videos, more && videos.Count > 0 ? videos[^1].VideoId : null));
+        return TypedResults.Ok(new VideoPage(host.Name, known, videos, more && videos.Count > 0 ? videos[^1].VideoId : null));
     }
 }

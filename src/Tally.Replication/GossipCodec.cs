@@ -16,7 +16,7 @@ public static class GossipCodec
     /// <summary>Bytes of the checksum trailer that ends every encoded message.</summary>
     public const int ChecksumBytes = sizeof(uint);
 
-    const byte Version = 1;
+    const byte Version = 2;
     const int MembersMax = 4096;
     const int AddressLengthMax = 2048;
 
@@ -41,6 +41,8 @@ public static class GossipCodec
             w.Write("TG"u8);
             w.Write(Version);
             w.Write((byte)m.Kind);
+            w.Write(m.ClusterId?.Value ?? "");
+            w.Write(m.ClusterProvisional);
             WriteMember(w, m.Sender);
             w.Write7BitEncodedInt64(m.AckIncarnation);
             w.Write7BitEncodedInt64(m.AckVersion);
@@ -139,9 +141,20 @@ public static class GossipCodec
             {
                 throw Invalid($"unknown message kind {(byte)kind}");
             }
+            var clusterText = r.ReadString();
+            ClusterId? cluster = null;
+            if (clusterText.Length > 0)
+            {
+                cluster = ClusterId.TryParse(clusterText, out var parsed)
+                    ? parsed
+                    : throw Invalid($"invalid cluster id '{(clusterText.Length > 80 ? clusterText[..80] : clusterText)}'");
+            }
+            var provisional = r.ReadBoolean();
             var m = new GossipMessage
             {
                 Kind = kind,
+                ClusterId = cluster,
+                ClusterProvisional = provisional && cluster is not null,
                 Sender = ReadMember(r),
                 AckIncarnation = NonNegative(r.Read7BitEncodedInt64()),
                 AckVersion = NonNegative(r.Read7BitEncodedInt64()),

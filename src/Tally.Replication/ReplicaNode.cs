@@ -16,13 +16,15 @@ public sealed partial class ReplicaNode
     readonly TimeProvider _time;
     readonly Random _random;
     readonly CounterMap _state;
-    readonly bool _needsRecovery;
-    long? _firstSyncRound;
-    bool _recovered;
+    readonly DateTimeOffset _started;
 
-    /// <param name="recovered">The state loaded from disk, or null for an empty disk (new node or lost disk). A node
-    /// with an empty disk and seeds waits for a sync before it is <see cref="IsReady"/>.</param>
+    /// <param name="id">This replica's id, made once with its data directory and never reused: a node that starts
+    /// with an empty directory is a new replica, so it never continues an entry of an earlier one (a lost disk).</param>
+    /// <param name="recovered">The state loaded from disk, or null for an empty disk (a new replica). Either way the
+    /// node takes views at once: its own entries are its disk's.</param>
     /// <param name="incarnation">Greater than any earlier start of this id (the host uses the clock and a file).</param>
+    /// <param name="cluster">The cluster id stored in the data directory or configured; default (none) for a new
+    /// node with peers, which adopts the id of the first member it hears from.</param>
     public ReplicaNode(
         ReplicaId id,
         string address,
@@ -31,7 +33,8 @@ public sealed partial class ReplicaNode
         TimeProvider time,
         Random random,
         CounterMap? recovered,
-        IEnumerable<string> seeds)
+        IEnumerable<string> seeds,
+        ClusterIdentity cluster = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(address);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(incarnation);
@@ -41,11 +44,16 @@ public sealed partial class ReplicaNode
         _state = recovered ?? new CounterMap();
         _self = new MemberRecord(id, address, incarnation, 0, Left: false);
         _seeds = [.. seeds.Where(s => !string.Equals(s, address, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase)];
-        _needsRecovery = recovered is null && _seeds.Count > 0;
+        _cluster = cluster;
+        _started = time.GetUtcNow();
         _membersHash = ComputeMembersHash();
     }
 
+    /// <summary>This replica's id (the key of its entries); <see cref="ReplicaId.Name"/> is the node's name.</summary>
     public ReplicaId Id => _self.Id;
+
+    /// <summary>The node's name, for people: several replicas may share one (<see cref="NameConflicts"/>).</summary>
+    public string Name => _self.Id.Name;
     public string Address => _self.Address;
     public long Incarnation => _self.Incarnation;
     public long Round { get; private set; }
@@ -53,22 +61,6 @@ public sealed partial class ReplicaNode
 
     /// <summary>The replica's map. Read it only under the owner's lock; change it only through this class.</summary>
     public CounterMap State => _state;
-
-    /// <summary>Ready to take views: its state is loaded and, if it started empty with peers, it has recovered from
-    /// them (a node with a lost disk must not start its own entry again from zero).</summary>
-    /// <remarks>Once ready, a node stays ready: learning of a new, not yet synced peer later must not turn views away.</remarks>
-    public bool IsReady
-    {
-        get
-        {
-            _recovered = _recovered || !_needsRecovery ||
-                _firstSyncRound is { } first && (Round - first >= _options.RecoveryRounds || AllLivePeersSynced());
-            return _recovered;
-        }
-    }
-
-    /// <summary>True while the node is recovering its state from peers after starting with an empty disk.</summary>
-    public bool IsRecovering => !IsReady;
 
     /// <summary>The node's own entry for <paramref name="video"/>: views it received.</summary>
     public ulong Total(VideoId video) => _state.EntryOf(video, Id);
@@ -129,17 +121,5 @@ public sealed partial class ReplicaNode
     /// <summary>Merges a batch of own entries made durable by the host.</summary>
     public void ApplyOwn(CounterMap batch) => _state.Merge(batch);
 
-    /// <summary>Synced with every live peer it knows, and has heard from every seed: a seed that never answered may hold
-    /// our entries (the first peer to answer may have restarted knowing no one, so it would be "everyone we know").</summary>
-    bool AllLivePeersSynced()
-    {
-        var now = _time.GetUtcNow();
-        return _seeds.Count == 0 && _peers.Values.All(p => p.Synced || p.StatusAt(now, _options) is not MemberStatus.Alive);
-    }
-
-    void NoteSynced(Peer peer)
-    {
-        peer.Synced = true;
-        _firstSyncRound ??= Round;
-    }
+    static void NoteSynced(Peer peer) => peer.Synced = true;
 }

@@ -102,6 +102,7 @@ public sealed partial class Cluster
             Checkers.OnDurable(node, batch);
         }
         node.Disk.Flush();
+        Checkers.OnFlushed(node);
         SendHeld(node);
         if (batch is null || node.Replica is not { } replica)
         {

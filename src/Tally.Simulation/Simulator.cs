@@ -14,7 +14,7 @@ public static class Simulator
         cluster.Trace.Writer = trace;
         for (var i = 0; i < options.Nodes; i++)
         {
-            cluster.AddNode(formatted: true);
+            cluster.AddNode();
         }
         var interval = cluster.IntervalTicks;
         var active = options.EffectiveWarmupRounds * interval;
@@ -31,14 +31,15 @@ public static class Simulator
         }
         ScheduleViews(cluster, options, active, heal);
         ScheduleRaises(cluster, options, active, heal);
-        FaultInjector.ScheduleScripted(cluster, options.Schedule, options.GuardRecovery, active, heal);
+        FaultInjector.ScheduleScripted(cluster, options.Schedule, active, heal);
         FaultInjector.ScheduleRandom(cluster, options, faults, active, heal);
         cluster.At(heal, () => FaultInjector.Heal(cluster));
 
         cluster.RunUntil(heal);
         if (cluster.Checkers.First is null)
         {
-            cluster.RunUntil(deadline, () => cluster.Checkers.Converged && !cluster.Nodes.Any(n => n.Status == NodeStatus.Up && n.OwnBatch is not null));
+            cluster.RunUntil(deadline, () => cluster.Checkers.Converged && !cluster.Nodes.Any(n => n.Status == NodeStatus.Up && n.OwnBatch is not null) &&
+                cluster.ClusterIdsAgree);
         }
         var converged = cluster.Checkers.First is null && cluster.Checkers.Converged;
         if (converged)
@@ -47,6 +48,12 @@ public static class Simulator
             if (!SameStates(cluster))
             {
                 cluster.Checkers.Report("equal", "every up node counts the acknowledged views, but their entries differ");
+                converged = false;
+            }
+            else if (!cluster.ClusterIdsAgree)
+            {
+                cluster.Checkers.Report("cluster", "the healed nodes do not agree on one cluster id: " +
+                    string.Join(", ", cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => $"{n.Address}={n.Replica!.Cluster.Id}")));
                 converged = false;
             }
         }
@@ -66,6 +73,7 @@ public static class Simulator
             Delivered = cluster.Stats.MessagesDelivered,
             Bytes = cluster.Stats.BytesSent,
             Acknowledged = cluster.AcknowledgedTotal,
+            Destroyed = cluster.Checkers.Destroyed,
             FinalMin = live.Min(),
             FinalMax = live.Max(),
             TraceHash = cluster.Trace.Hash,

@@ -22,6 +22,7 @@ public static class JsonSummary
             json.WriteNumber("messages", result.Messages);
             json.WriteNumber("bytes", result.Bytes);
             json.WriteNumber("acknowledged", result.Acknowledged);
+            json.WriteNumber("destroyed", result.Destroyed);
             json.WriteStartObject("finalCounts");
             // Counts are UInt128 (sums of entries), written as exact JSON integers: Utf8JsonWriter has no overload.
             json.WritePropertyName("min");
