@@ -78,6 +78,7 @@ public static class NodeApp
         services.AddHostedService(sp => sp.GetRequiredService<PersistQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<ViewRecorder>());
         services.AddHostedService<GossipService>();
+        services.AddHostedService<StorageProbe>();
 
         services.AddHttpClient<ITransport, HttpTransport>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

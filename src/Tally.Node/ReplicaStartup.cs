@@ -1,10 +1,16 @@
 namespace Tally.Node;
 
 /// <summary>Loads the replica before anything else starts: hosted services start in order and the server last, so
-/// no request and no gossip round reaches a replica that is not loaded.</summary>
-sealed class ReplicaStartup(ReplicaHost host) : IHostedService
+/// no request and no gossip round reaches a replica that is not loaded. The request keys storage loaded with the
+/// state are handed to the <see cref="IdempotencyCache"/> before the first request, so a retry after a restart is
+/// answered from them.</summary>
+sealed class ReplicaStartup(ReplicaHost host, IdempotencyCache idempotency) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => host.StartAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        idempotency.Restore(host.Store.LoadedKeys);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
