@@ -82,7 +82,7 @@ public sealed class IdempotencyCache(IOptions<NodeOptions> options, TimeProvider
         lock (_lock)
         {
             Evict(now);
-            if (_entries.TryGetValue(key, out var known))
+            if (_entries.TryGetValue(key, out var known) && !WasRefused(known.View))
             {
                 return known.Fingerprint == fingerprint
                     ? new Admission(known.View, true, null)
@@ -92,7 +92,6 @@ public sealed class IdempotencyCache(IOptions<NodeOptions> options, TimeProvider
             view = submit(request); // under the lock, so two concurrent first tries cannot both count
             Remember(new Entry(key, fingerprint, view, now + _window));
         }
-        _ = ForgetIfRefusedAsync(key, view);
         return new Admission(view, false, null);
     }
 
@@ -126,23 +125,12 @@ public sealed class IdempotencyCache(IOptions<NodeOptions> options, TimeProvider
         _order.Enqueue(entry);
     }
 
-    /// <summary>A refused request (not ready, busy, leaving, storage unavailable, shutting down) counted nothing: its
-    /// retry must be processed. Refusals by the data (a lower total, an overflow) are remembered like answers.</summary>
-    async Task ForgetIfRefusedAsync(string key, PendingView view)
-    {
-        await view.Completion.ConfigureAwait(false);
-        if (view.Status is ViewStatus.Ok or ViewStatus.Regression or ViewStatus.Overflow)
-        {
-            return;
-        }
-        lock (_lock)
-        {
-            if (_entries.TryGetValue(key, out var entry) && entry.View == view)
-            {
-                _entries.Remove(key);
-            }
-        }
-    }
+    /// <summary>A refused request (not ready, busy, leaving, storage unavailable, shutting down) counted nothing, so
+    /// its key is as good as forgotten: a retry is processed as a new request. Refusals by the data (a lower total,
+    /// an overflow) are answers, remembered like a success. A request still running is not refused (yet): a retry
+    /// waits for it.</summary>
+    static bool WasRefused(PendingView view) =>
+        view.Completion.IsCompleted && view.Status is not (ViewStatus.Ok or ViewStatus.Regression or ViewStatus.Overflow);
 
     /// <summary>Under the lock: forgets expired keys, and the oldest ones beyond the count limit.</summary>
     void Evict(DateTimeOffset now)
