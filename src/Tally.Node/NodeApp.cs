@@ -122,6 +122,7 @@ public static class NodeApp
         app.Services.GetService<IStartupValidator>()?.Validate();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePathGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();

@@ -13,7 +13,7 @@ static class Problems
             title: "The request is invalid");
 
     public static ValidationProblem InvalidVideo(string? videoId, string field = "videoId") => Invalid(field,
-        $"Invalid video id '{Shorten(videoId)}': use 1-{VideoId.MaxLength} characters from [A-Za-z0-9._~:-], starting with a letter or digit.");
+        $"{(field == "videoId" ? "" : $"'{field}': ")}Invalid video id '{Shorten(videoId)}': use 1-{VideoId.MaxLength} characters from [A-Za-z0-9._~:-], starting with a letter or digit.");
 
     public static ValidationProblem InvalidAmount(long amount, string field = "amount") => Invalid(field,
         $"'{field}' must be a whole number from 1 to {AmountMax:N0}; got {amount}.");
@@ -26,9 +26,14 @@ static class Problems
         $"The body is larger than this route's limit of {maxBytes:N0} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Body too large");
 
-    public static ProblemHttpResult UnsupportedMediaType(string contentType) => TypedResults.Problem(
-        $"Send the body as application/json, not '{Shorten(contentType)}'.", statusCode: StatusCodes.Status415UnsupportedMediaType,
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType, string expected) => TypedResults.Problem(
+        UnsupportedMediaTypeDetail(contentType, expected), statusCode: StatusCodes.Status415UnsupportedMediaType,
         title: "Unsupported media type");
+
+    /// <summary>What to send instead: names the type this route takes and the one the request had (or that it had none).</summary>
+    public static string UnsupportedMediaTypeDetail(string? contentType, string expected) => string.IsNullOrEmpty(contentType)
+        ? $"The body has no Content-Type; send it with 'Content-Type: {expected}'."
+        : $"This route takes {expected}; the body was sent as '{Shorten(contentType)}'.";
 
     public static ProblemHttpResult BadIdempotencyKey() => TypedResults.Problem(
         $"The {IdempotencyCache.HeaderName} header must be 1-{IdempotencyCache.KeyLengthMax} visible ASCII characters.",

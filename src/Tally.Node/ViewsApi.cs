@@ -68,7 +68,7 @@ public static class ViewsApi
         {
             if (views[i] is null)
             {
-                return Problems.Invalid($"views[{i}]", $"Entry {i} is null; each entry is {{\"videoId\": \"...\", \"amount\": n}}.");
+                return Problems.Invalid($"views[{i}]", $"'views[{i}]' is null; each entry is {{\"videoId\": \"...\", \"amount\": n}}.");
             }
             if (!VideoId.TryParse(views[i].VideoId, out _))
             {
