@@ -81,6 +81,7 @@ public sealed class MalformedRequestTests
         { "dot segment", "POST", "/videos/./v1/views", """{"amount":1}""", "'.'" },
         { "dot-dot after a route", "POST", "/videos/v1/views/..", """{"amount":1}""", "'..'" },
         { "control byte in the path", "POST", "/videos/a\u0001b/views", """{"amount":1}""", "video id" },
+        { "encoded bytes that are not UTF-8", "POST", "/videos/%FF%FE/views", """{"amount":1}""", "video id" },
         { "encoded slash in a video id", "POST", "/videos/a%2Fb/views", """{"amount":1}""", "video id" },
     };
 
@@ -117,7 +118,6 @@ public sealed class MalformedRequestTests
         // name, raw request, the status Kestrel answers with
         { "%00 in the path", "POST /videos/a%00b/views HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", 400 },
         { "raw bytes that are not UTF-8 in the path", "POST /videos/\u00ff\u00fe/views HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", 400 },
-        { "encoded invalid UTF-8 in the path", "POST /videos/%FF%FE/views HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", 400 },
         { "duplicate Content-Length", "POST /videos/v1/views HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 12\r\nContent-Length: 13\r\n\r\n{\"amount\":5}", 400 },
         { "no Host header", "POST /videos/v1/views HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 400 },
         { "headers too large", "POST /videos/v1/views HTTP/1.1\r\nHost: localhost\r\nX-Big: " + new string('a', 40_000) + "\r\nContent-Length: 0\r\n\r\n", 431 },
