@@ -80,6 +80,7 @@ public sealed partial class Cluster
         }
         node.LostDisk = loseDisk;
         Start(node, diskKept: !loseDisk);
+        RetryAfterRestart(index, loseDisk);
     }
 
     /// <summary>Crash, then restart at once with a blank disk and the same id.</summary>
@@ -163,6 +164,7 @@ public sealed partial class Cluster
         node.Status = status;
         node.OwnBatch = null;
         node.OwnBatchViews = null;
+        node.OwnBatchKeys = null;
         node.Outbox.Clear(); // messages waiting for the commit die with the process
         node.Disk.Crash();
         Checkers.OnStopped(node);

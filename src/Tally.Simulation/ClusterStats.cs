@@ -18,6 +18,11 @@ public sealed class ClusterStats
 
     public long ViewsAccepted { get; internal set; }
     public long ViewsRefused { get; internal set; }
+
+    /// <summary>Client retries after a restart (same idempotency key, same node), and those answered from a stored
+    /// key without counting.</summary>
+    public long ViewsRetried { get; internal set; }
+    public long ViewsReplayed { get; internal set; }
     public long Crashes { get; internal set; }
     public long DiskLosses { get; internal set; }
 

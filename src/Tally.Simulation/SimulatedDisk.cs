@@ -18,6 +18,8 @@ namespace Tally.Simulation;
 public sealed class SimulatedDisk
 {
     readonly List<CounterMap> _pending = [];
+    readonly List<long> _pendingKeys = [];
+    readonly HashSet<long> _keys = [];
     CounterMap? _durable;
     bool _markPending;
 
@@ -56,6 +58,17 @@ public sealed class SimulatedDisk
         _pending.Add(delta);
     }
 
+    /// <summary>Appends a delta with the idempotency keys of the requests it counts, in one record: durable together
+    /// at the next <see cref="Flush"/>, lost together by a crash before it.</summary>
+    public void Append(CounterMap delta, IEnumerable<long>? keys)
+    {
+        Append(delta);
+        _pendingKeys.AddRange(keys ?? []);
+    }
+
+    /// <summary>True when a flushed record holds <paramref name="key"/> (a node remembers it across restarts).</summary>
+    public bool HasKey(long key) => _keys.Contains(key);
+
     /// <summary>Appends a snapshot of a recovered state and the marker that the disk is complete; both become durable
     /// at the next flush.</summary>
     public void AppendRecovered(CounterMap snapshot)
@@ -79,6 +92,8 @@ public sealed class SimulatedDisk
             _durable.Merge(delta);
         }
         _pending.Clear();
+        _keys.UnionWith(_pendingKeys);
+        _pendingKeys.Clear();
         Complete |= _markPending;
         _markPending = false;
     }
@@ -87,6 +102,7 @@ public sealed class SimulatedDisk
     public void Crash()
     {
         _pending.Clear();
+        _pendingKeys.Clear();
         _markPending = false;
         FlushScheduled = false;
         Epoch++;
@@ -97,6 +113,7 @@ public sealed class SimulatedDisk
     {
         Crash();
         _durable = null;
+        _keys.Clear();
         Complete = false;
     }
 
