@@ -113,6 +113,32 @@ public sealed class StorageFailureTests
         Assert.Equal((ulong)acknowledged, node.Store.Disk.EntryOf(Crdt.VideoId.Parse("v1"), Crdt.ReplicaId.Parse("n1")));
     }
 
+    [Fact]
+    public async Task Gossip_Answers503_AndAppendsTheMergeOnceStorageCanWrite()
+    {
+        await using var node = await InProcessNode.StartAsync(settings: FastProbe);
+        var video = Crdt.VideoId.Parse("from-n2");
+        var n2Id = Crdt.ReplicaId.Parse("n2");
+        var n2 = new Replication.ReplicaNode(n2Id, "http://127.0.0.1:2", 1, new Replication.ReplicationOptions(),
+            TimeProvider.System, new Random(2), null, ["http://127.0.0.1:1"]);
+        var batch = new Crdt.CounterMap();
+        n2.PrepareView(batch, video, 7);
+        n2.ApplyOwn(batch);
+        var message = n2.Tick().Messages.First(m => m.Address == "http://127.0.0.1:1").Message;
+        node.Store.DiskFull = true;
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/gossip") { Content = new ByteArrayContent(Replication.GossipCodec.Encode(message)) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", InProcessNode.ClusterKey);
+        using var response = await node.Client.SendAsync(request, Ct);
+        await response.AssertProblemAsync(503);
+        Assert.Equal(0UL, node.Store.Disk.EntryOf(video, n2Id));
+
+        // The merge is in memory; a peer resending it changes nothing, so the node itself must append it once it can.
+        node.Store.DiskFull = false;
+        await WaitUntilAsync(() => node.Store.Disk.EntryOf(video, n2Id) == 7, "the merge that failed to append is appended after the recovery");
+    }
+
     static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
