@@ -14,6 +14,7 @@ static class Program
         root.Subcommands.Add(DashboardCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(NodeCommand.Create());
+        root.Subcommands.Add(MaelstromCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
