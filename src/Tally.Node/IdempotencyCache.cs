@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tally.Replication;
@@ -20,7 +17,7 @@ public sealed class IdempotencyCache(IOptions<NodeOptions> options, TimeProvider
     /// <summary>Response header set on an answer that a retry got from a remembered request.</summary>
     public const string ReplayedHeaderName = "Idempotent-Replayed";
 
-    public const int KeyLengthMax = RequestKey.KeyLengthMax;
+    public const int KeyLengthMax = IdempotencyRecord.KeyLengthMax;
 
     readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     readonly Queue<Entry> _order = new();
@@ -45,11 +42,7 @@ public sealed class IdempotencyCache(IOptions<NodeOptions> options, TimeProvider
     }
 
     /// <summary>1 to 255 visible ASCII characters.</summary>
-    public static bool IsValidKey(string key) => RequestKey.IsValidKey(key);
-
-    /// <summary>A 128-bit hash of a request's canonical text: a few bytes per key, whatever the request's size.</summary>
-    public static UInt128 Fingerprint(string canonical) =>
-        BinaryPrimitives.ReadUInt128LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    public static bool IsValidKey(string key) => IdempotencyRecord.IsValidKey(key);
 
     /// <summary>Which keys a snapshot keeps: those still inside the window, at most the newest
     /// <see cref="NodeOptions.IdempotencyKeysMax"/>.</summary>
@@ -60,12 +53,13 @@ public sealed class IdempotencyCache(IOptions<NodeOptions> options, TimeProvider
     /// <summary>Submits a view request at most once per key: without an <c>Idempotency-Key</c> header it is simply
     /// submitted; with one, a request already taken under that key (in this process, or durably before a restart)
     /// is returned instead (<see cref="Admission.Replayed"/>), and <paramref name="submit"/> runs only for a new key.</summary>
-    /// <param name="canonical">The request as text (route, videos, amounts): a retry must give the same text.</param>
+    /// <param name="fingerprint">The request's <see cref="Fingerprints.Of"/> (kind, videos, amounts): a retry must have
+    /// the same. The core's <see cref="Replica"/> computes it the same way, so stored keys stay valid when it takes over.</param>
     /// <param name="request">The new request; its key is stamped on it so the recorder stores the key with its views.</param>
     /// <param name="submit">Queues the request (<see cref="ViewRecorder.Submit"/>).</param>
     /// <returns>The request to wait for, or the problem to answer: 400 for a malformed key, 422 for a key used for
     /// a different request.</returns>
-    internal Admission Admit(HttpRequest http, string canonical, PendingView request, Func<PendingView, PendingView> submit)
+    internal Admission Admit(HttpRequest http, UInt128 fingerprint, PendingView request, Func<PendingView, PendingView> submit)
     {
         if (!Enabled || !http.Headers.TryGetValue(HeaderName, out var values))
         {
@@ -76,7 +70,6 @@ public sealed class IdempotencyCache(IOptions<NodeOptions> options, TimeProvider
         {
             return new Admission(null, false, Problems.BadIdempotencyKey());
         }
-        var fingerprint = Fingerprint(canonical);
         var now = time.GetUtcNow();
         PendingView view;
         lock (_lock)
@@ -88,7 +81,7 @@ public sealed class IdempotencyCache(IOptions<NodeOptions> options, TimeProvider
                     ? new Admission(known.View, true, null)
                     : new Admission(null, false, Problems.IdempotencyKeyReused());
             }
-            request.Key = new RequestKey(key, fingerprint, now.ToUnixTimeMilliseconds(), []);
+            request.Key = new IdempotencyRecord(key, fingerprint, now.ToUnixTimeMilliseconds(), []);
             view = submit(request); // under the lock, so two concurrent first tries cannot both count
             Remember(new Entry(key, fingerprint, view, now + _window));
         }
@@ -97,7 +90,7 @@ public sealed class IdempotencyCache(IOptions<NodeOptions> options, TimeProvider
 
     /// <summary>Takes in the keys storage loaded (oldest first), before any request: those still inside the window
     /// answer their retries with the first answer's totals.</summary>
-    public void Restore(IReadOnlyList<RequestKey> keys)
+    public void Restore(IReadOnlyList<IdempotencyRecord> keys)
     {
         if (!Enabled)
         {

@@ -58,7 +58,7 @@ sealed class PendingView
 
     public static PendingView Batch(BatchItem[] items) => new(ViewKind.Batch, default, 0, items);
 
-    /// <summary>A request counted before this process started, known from its durable <see cref="RequestKey"/>:
+    /// <summary>A request counted before this process started, known from its durable <see cref="IdempotencyRecord"/>:
     /// complete, with the first answer's totals (<see cref="Total"/> for a single video, <see cref="Totals"/> per video).</summary>
     public static PendingView Answered(IReadOnlyList<ulong> totals)
     {
@@ -89,10 +89,10 @@ sealed class PendingView
 
     /// <summary>The <c>Idempotency-Key</c> this request was taken under (without totals), or null. The recorder
     /// writes it, with the totals, in the same record as the request's views.</summary>
-    public RequestKey? Key { get; set; }
+    public IdempotencyRecord? Key { get; set; }
 
     /// <summary>The durable form of <see cref="Key"/> once the request is prepared: the key with its totals.</summary>
-    public RequestKey? KeyWithTotals() => Key is null ? null
+    public IdempotencyRecord? KeyWithTotals() => Key is null ? null
         : Key with { Totals = Kind == ViewKind.Batch ? [.. Totals!] : [Total] };
 
     /// <summary>Views this request added to this node's entries (for metrics).</summary>

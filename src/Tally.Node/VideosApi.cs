@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tally.Crdt;
+using Tally.Replication;
 
 namespace Tally.Node;
 
@@ -47,7 +48,8 @@ public static class VideosApi
         {
             return Problems.InvalidAmount(amount);
         }
-        var admission = idempotency.Admit(context.Request, $"views {video} {amount}", PendingView.Add(video, (ulong)amount), recorder.Submit);
+        var admission = idempotency.Admit(context.Request, Fingerprints.Of(ViewRequest.Add(video, (ulong)amount)),
+            PendingView.Add(video, (ulong)amount), recorder.Submit);
         if (admission.Problem is { } refused)
         {
             return refused;

@@ -99,7 +99,7 @@ public sealed partial class ViewRecorder : BackgroundService
         try
         {
             // The keys of the requests counted here go in the same record as their views: durable together or not at all.
-            var keys = requests.Where(r => r.Status == ViewStatus.Pending).Select(r => r.KeyWithTotals()).OfType<RequestKey>().ToList();
+            var keys = requests.Where(r => r.Status == ViewStatus.Pending).Select(r => r.KeyWithTotals()).OfType<IdempotencyRecord>().ToList();
             if (batch.Count > 0 || keys.Count > 0)
             {
                 var started = Stopwatch.GetTimestamp();

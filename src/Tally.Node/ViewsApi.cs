@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tally.Crdt;
+using Tally.Replication;
 
 namespace Tally.Node;
 
@@ -41,7 +42,7 @@ public static class ViewsApi
             return invalid;
         }
         var items = Aggregate(views, out var total);
-        var admission = idempotency.Admit(context.Request, Canonical(items), PendingView.Batch(items), recorder.Submit);
+        var admission = idempotency.Admit(context.Request, Fingerprint(items), PendingView.Batch(items), recorder.Submit);
         if (admission.Problem is { } refused)
         {
             return refused;
@@ -105,6 +106,7 @@ public static class ViewsApi
         return [.. items];
     }
 
-    /// <summary>The batch as text for its idempotency fingerprint: distinct videos and amounts in first-seen order.</summary>
-    static string Canonical(BatchItem[] items) => "batch " + string.Join(',', items.Select(i => $"{i.Video}={i.Amount}"));
+    /// <summary>The batch's idempotency fingerprint: its distinct videos and amounts in first-seen order.</summary>
+    static UInt128 Fingerprint(BatchItem[] items) =>
+        Fingerprints.Of(ViewRequest.Batch([.. items.Select(i => new ViewItem(i.Video, i.Amount))]));
 }

@@ -14,10 +14,10 @@ public sealed partial class FileStateStore
 
     /// <summary>The request keys of the snapshot at <see cref="_baseSequence"/> (what its retention kept); the next
     /// snapshot keeps them together with the keys of the log it covers. Changed only under the snapshot gate.</summary>
-    IReadOnlyList<RequestKey> _snapshotKeys = [];
+    IReadOnlyList<IdempotencyRecord> _snapshotKeys = [];
 
     /// <inheritdoc/>
-    public IReadOnlyList<RequestKey> LoadedKeys { get; private set; } = [];
+    public IReadOnlyList<IdempotencyRecord> LoadedKeys { get; private set; } = [];
 
     /// <summary>Recovers the directory and returns its state: the newest readable snapshot merged with every record
     /// of the log after it. Null when the directory holds no state (a new node, or a lost disk).</summary>
@@ -41,7 +41,7 @@ public sealed partial class FileStateStore
         var segments = DataFiles.Segments(DataDirectory);
         var snapshots = DataFiles.Snapshots(DataDirectory);
         var (state, snapshotKeys, baseSequence, corrupt) = ReadNewestSnapshot(snapshots, segments, ct);
-        var logKeys = new List<RequestKey>();
+        var logKeys = new List<IdempotencyRecord>();
         var (records, logBytes) = Replay(segments, baseSequence, ref state, logKeys, ct);
         foreach (var path in corrupt)
         {
@@ -58,7 +58,7 @@ public sealed partial class FileStateStore
         return ValueTask.FromResult(state);
     }
 
-    (CounterMap? State, List<RequestKey> Keys, long Base, List<string> Corrupt) ReadNewestSnapshot(
+    (CounterMap? State, List<IdempotencyRecord> Keys, long Base, List<string> Corrupt) ReadNewestSnapshot(
         SortedList<long, string> snapshots, SortedList<long, string> segments, CancellationToken ct)
     {
         var corrupt = new List<string>();
@@ -66,7 +66,7 @@ public sealed partial class FileStateStore
         {
             try
             {
-                var keys = new List<RequestKey>();
+                var keys = new List<IdempotencyRecord>();
                 return (ReadSnapshot(snapshots.Values[i], snapshots.Keys[i], keys, ct), keys, snapshots.Keys[i], corrupt);
             }
             catch (StorageCorruptException e)
@@ -85,7 +85,7 @@ public sealed partial class FileStateStore
         return (null, [], 1, corrupt);
     }
 
-    static CounterMap ReadSnapshot(string path, long sequence, List<RequestKey> keys, CancellationToken ct)
+    static CounterMap ReadSnapshot(string path, long sequence, List<IdempotencyRecord> keys, CancellationToken ct)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var header = ReadHeader(file, FileKind.Snapshot, path, sequence, out var reason)
@@ -111,7 +111,7 @@ public sealed partial class FileStateStore
     /// <summary>Merges every record of the segments from <paramref name="baseSequence"/> on into
     /// <paramref name="state"/>, cuts a torn tail off the last one and opens it for appending.</summary>
     (long Records, long LogBytes) Replay(SortedList<long, string> segments, long baseSequence, ref CounterMap? state,
-        List<RequestKey> keys, CancellationToken ct)
+        List<IdempotencyRecord> keys, CancellationToken ct)
     {
         var replayed = segments.Where(s => s.Key >= baseSequence).ToList();
         if (baseSequence > 1 && (replayed.Count == 0 || replayed[0].Key != baseSequence))
@@ -165,7 +165,7 @@ public sealed partial class FileStateStore
 
     /// <summary>Replays one segment and returns the end of its last good record.</summary>
     long ReplaySegment(SafeFileHandle file, long sequence, string path, bool last, ref CounterMap? state,
-        List<RequestKey> keys, ref long records, CancellationToken ct)
+        List<IdempotencyRecord> keys, ref long records, CancellationToken ct)
     {
         var length = RandomAccess.GetLength(file);
         if (ReadHeader(file, FileKind.Segment, path, sequence, out var reason) is null)
@@ -228,7 +228,7 @@ public sealed partial class FileStateStore
     /// <summary>Decodes one record, merges its map into <paramref name="map"/> (or makes it the map when there is none
     /// yet) and adds its request keys to <paramref name="keys"/>. A record that passed its checksum but does not
     /// decode was not torn: it is damage or another format, and is never skipped.</summary>
-    static void Apply(ref CounterMap? map, List<RequestKey> keys, ReadOnlyMemory<byte> payload, string path, long end)
+    static void Apply(ref CounterMap? map, List<IdempotencyRecord> keys, ReadOnlyMemory<byte> payload, string path, long end)
     {
         try
         {

@@ -38,7 +38,7 @@ public sealed partial class FileStateStore
             var roll = new RollCommand();
             await EnqueueAsync(roll, ct).ConfigureAwait(false);
             var (sequence, coveredLogBytes) = await roll.Done.Task.ConfigureAwait(false);
-            var logKeys = new List<RequestKey>();
+            var logKeys = new List<IdempotencyRecord>();
             var fromLog = ReadCoveredLog(_baseSequence, sequence, logKeys, ct);
             fromLog.Merge(_carried);
             var carried = Beyond(fromLog, snapshot);
@@ -78,7 +78,7 @@ public sealed partial class FileStateStore
 
     /// <summary>Every record of segments [<paramref name="from"/>, <paramref name="to"/>), merged. These segments
     /// are complete and fsynced (the roll did that), so any damage here is an error, not a torn tail.</summary>
-    CounterMap ReadCoveredLog(long from, long to, List<RequestKey> keys, CancellationToken ct)
+    CounterMap ReadCoveredLog(long from, long to, List<IdempotencyRecord> keys, CancellationToken ct)
     {
         CounterMap? merged = null;
         for (var sequence = from; sequence < to; sequence++)

@@ -33,7 +33,7 @@ public sealed partial class FileStateStore
     /// record, so after a crash both are on disk or neither is. Otherwise as
     /// <see cref="AppendAsync(CounterMap, CancellationToken)"/>.</summary>
     /// <exception cref="IOException">The store cannot write now (see <see cref="Unavailable"/>).</exception>
-    public ValueTask AppendAsync(CounterMap delta, IReadOnlyList<RequestKey> keys, CancellationToken ct)
+    public ValueTask AppendAsync(CounterMap delta, IReadOnlyList<IdempotencyRecord> keys, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delta);
         ArgumentNullException.ThrowIfNull(keys);

@@ -48,12 +48,15 @@ public sealed class IdempotencyCacheTests
 
     static PendingView NewView() => PendingView.Add(Video, 1);
 
+    /// <summary>A distinct fingerprint per request text (the cache only compares them).</summary>
+    static UInt128 F(string request) => Fingerprints.Of(ViewRequest.Batch([new ViewItem(VideoId.Parse("f"), (ulong)(uint)request.GetHashCode(StringComparison.Ordinal))]));
+
     [Fact]
     public void Admit_SubmitsEveryRequest_WithoutKey()
     {
         var cache = Cache();
-        cache.Admit(Request(), "views v1 1", NewView(), Submit());
-        var second = cache.Admit(Request(), "views v1 1", NewView(), Submit());
+        cache.Admit(Request(), F("views v1 1"), NewView(), Submit());
+        var second = cache.Admit(Request(), F("views v1 1"), NewView(), Submit());
 
         Assert.Equal(2, _submitted);
         Assert.False(second.Replayed, "a request without a key is never a replay");
@@ -64,9 +67,9 @@ public sealed class IdempotencyCacheTests
     public void Admit_ReturnsFirstRequest_WhenRetriedAfterItFinished()
     {
         var cache = Cache();
-        var first = cache.Admit(Request("k"), "views v1 1", NewView(), Submit());
+        var first = cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit());
         Assert.True(first.View!.Completion.IsCompleted, "the first try has finished before the retry");
-        var retry = cache.Admit(Request("k"), "views v1 1", NewView(), Submit());
+        var retry = cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit());
 
         Assert.Equal(1, _submitted);
         Assert.True(retry.Replayed);
@@ -79,8 +82,8 @@ public sealed class IdempotencyCacheTests
     public async Task Admit_ReturnsFirstRequest_WhenRetriedWhileItRuns()
     {
         var cache = Cache();
-        var first = cache.Admit(Request("k"), "views v1 1", NewView(), Submit(complete: false));
-        var retry = cache.Admit(Request("k"), "views v1 1", NewView(), Submit());
+        var first = cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit(complete: false));
+        var retry = cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit());
 
         Assert.Equal(1, _submitted);
         Assert.Same(first.View, retry.View);
@@ -96,8 +99,8 @@ public sealed class IdempotencyCacheTests
     public void Admit_Answers422_WhenKeyIsReusedForAnotherRequest(string other)
     {
         var cache = Cache();
-        cache.Admit(Request("k"), "views v1 1", NewView(), Submit());
-        var reused = cache.Admit(Request("k"), other, NewView(), Submit());
+        cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit());
+        var reused = cache.Admit(Request("k"), F(other), NewView(), Submit());
 
         Assert.Equal(1, _submitted);
         Assert.Null(reused.View);
@@ -111,7 +114,7 @@ public sealed class IdempotencyCacheTests
     [InlineData("tab\tkey")]
     public void Admit_Answers400_ForMalformedKey(string key)
     {
-        var answer = Cache().Admit(Request(key), "views v1 1", NewView(), Submit());
+        var answer = Cache().Admit(Request(key), F("views v1 1"), NewView(), Submit());
 
         Assert.Equal(StatusCodes.Status400BadRequest, answer.Problem!.StatusCode);
         Assert.Equal(0, _submitted);
@@ -121,9 +124,9 @@ public sealed class IdempotencyCacheTests
     public void Admit_Answers400_ForKeyOfMoreThan255Characters_OrTwoKeys()
     {
         var cache = Cache();
-        Assert.Equal(400, cache.Admit(Request(new string('k', 256)), "x", NewView(), Submit()).Problem!.StatusCode);
-        Assert.Equal(400, cache.Admit(Request("a", "b"), "x", NewView(), Submit()).Problem!.StatusCode);
-        Assert.Null(cache.Admit(Request(new string('k', 255)), "x", NewView(), Submit()).Problem);
+        Assert.Equal(400, cache.Admit(Request(new string('k', 256)), F("x"), NewView(), Submit()).Problem!.StatusCode);
+        Assert.Equal(400, cache.Admit(Request("a", "b"), F("x"), NewView(), Submit()).Problem!.StatusCode);
+        Assert.Null(cache.Admit(Request(new string('k', 255)), F("x"), NewView(), Submit()).Problem);
         Assert.Equal(1, _submitted);
     }
 
@@ -137,9 +140,9 @@ public sealed class IdempotencyCacheTests
     {
         var refusal = Enum.Parse<ViewStatus>(status);
         var cache = Cache();
-        var first = cache.Admit(Request("k"), "views v1 1", NewView(), Submit(refusal));
+        var first = cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit(refusal));
         await first.View!.Completion;
-        var retry = cache.Admit(Request("k"), "views v1 1", NewView(), Submit());
+        var retry = cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit());
 
         Assert.Equal(2, _submitted);
         Assert.False(retry.Replayed, "the retry of a refused request is a new request");
@@ -154,9 +157,9 @@ public sealed class IdempotencyCacheTests
     {
         var outcome = Enum.Parse<ViewStatus>(status);
         var cache = Cache();
-        var first = cache.Admit(Request("k"), "views v1 1", NewView(), Submit(outcome));
+        var first = cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit(outcome));
         await first.View!.Completion;
-        var retry = cache.Admit(Request("k"), "views v1 1", NewView(), Submit());
+        var retry = cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit());
 
         Assert.Equal(1, _submitted);
         Assert.Same(first.View, retry.View);
@@ -166,11 +169,11 @@ public sealed class IdempotencyCacheTests
     public void Admit_ForgetsKey_AfterWindow()
     {
         var cache = Cache(windowSeconds: 60);
-        cache.Admit(Request("k"), "views v1 1", NewView(), Submit());
+        cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit());
         _time.Advance(TimeSpan.FromSeconds(59));
-        Assert.True(cache.Admit(Request("k"), "views v1 1", NewView(), Submit()).Replayed, "inside the window");
+        Assert.True(cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit()).Replayed, "inside the window");
         _time.Advance(TimeSpan.FromSeconds(1));
-        var late = cache.Admit(Request("k"), "views v1 1", NewView(), Submit());
+        var late = cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit());
 
         Assert.False(late.Replayed, "a retry after the window is a new request");
         Assert.Equal(2, _submitted);
@@ -182,11 +185,11 @@ public sealed class IdempotencyCacheTests
         var cache = Cache(keysMax: 3);
         foreach (var key in new[] { "a", "b", "c", "d" })
         {
-            cache.Admit(Request(key), "views v1 1", NewView(), Submit());
+            cache.Admit(Request(key), F("views v1 1"), NewView(), Submit());
         }
 
-        Assert.False(cache.Admit(Request("a"), "views v1 1", NewView(), Submit()).Replayed, "the oldest key is forgotten");
-        Assert.True(cache.Admit(Request("d"), "views v1 1", NewView(), Submit()).Replayed, "the newest key is kept");
+        Assert.False(cache.Admit(Request("a"), F("views v1 1"), NewView(), Submit()).Replayed, "the oldest key is forgotten");
+        Assert.True(cache.Admit(Request("d"), F("views v1 1"), NewView(), Submit()).Replayed, "the newest key is kept");
         Assert.True(cache.Count <= 3, $"at most 3 keys are kept; {cache.Count} are");
     }
 
@@ -194,8 +197,8 @@ public sealed class IdempotencyCacheTests
     public void Admit_RemembersNothing_WhenDisabled()
     {
         var cache = Cache(keysMax: 0);
-        cache.Admit(Request("k"), "views v1 1", NewView(), Submit());
-        var retry = cache.Admit(Request("k"), "views v1 1", NewView(), Submit());
+        cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit());
+        var retry = cache.Admit(Request("k"), F("views v1 1"), NewView(), Submit());
 
         Assert.False(retry.Replayed);
         Assert.Equal(2, _submitted);
@@ -208,13 +211,13 @@ public sealed class IdempotencyCacheTests
         var cache = Cache(windowSeconds: 60);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         cache.Restore([
-            new RequestKey("old", IdempotencyCache.Fingerprint("views v1 1"), now - 60_000, [3]),
-            new RequestKey("fresh", IdempotencyCache.Fingerprint("batch a=1,b=2"), now - 59_000, [4, 9]),
+            new IdempotencyRecord("old", F("views v1 1"), now - 60_000, [3]),
+            new IdempotencyRecord("fresh", F("batch a=1,b=2"), now - 59_000, [4, 9]),
         ]);
 
-        var fresh = cache.Admit(Request("fresh"), "batch a=1,b=2", PendingView.Batch([]), Submit());
-        var old = cache.Admit(Request("old"), "views v1 1", NewView(), Submit());
-        var other = cache.Admit(Request("fresh"), "batch a=1,b=3", PendingView.Batch([]), Submit());
+        var fresh = cache.Admit(Request("fresh"), F("batch a=1,b=2"), PendingView.Batch([]), Submit());
+        var old = cache.Admit(Request("old"), F("views v1 1"), NewView(), Submit());
+        var other = cache.Admit(Request("fresh"), F("batch a=1,b=3"), PendingView.Batch([]), Submit());
 
         Assert.True(fresh.Replayed, "a restored key inside the window answers its retry");
         Assert.Equal([4UL, 9UL], fresh.View!.Totals!);
@@ -234,12 +237,12 @@ public sealed class IdempotencyCacheTests
         Assert.Equal(now - 60_000, retention.NotBeforeUnixMs);
         Assert.Equal(2, retention.CountMax);
         var kept = retention.Apply([
-            new RequestKey("expired", 1, now - 60_001, [1]),
-            new RequestKey("a", 1, now - 3, [1]),
-            new RequestKey("b", 1, now - 2, [1]),
-            new RequestKey("c", 1, now - 1, [1]),
+            new IdempotencyRecord("expired", 1, now - 60_001, [1]),
+            new IdempotencyRecord("a", 1, now - 3, [1]),
+            new IdempotencyRecord("b", 1, now - 2, [1]),
+            new IdempotencyRecord("c", 1, now - 1, [1]),
         ]);
         Assert.Equal(["b", "c"], kept.Select(k => k.Key));
-        Assert.Empty(Cache(keysMax: 0).Retention.Apply([new RequestKey("a", 1, now, [1])]));
+        Assert.Empty(Cache(keysMax: 0).Retention.Apply([new IdempotencyRecord("a", 1, now, [1])]));
     }
 }

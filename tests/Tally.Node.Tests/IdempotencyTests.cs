@@ -64,7 +64,7 @@ public sealed class IdempotencyTests
         var key = Assert.Single(node.Store.Keys);
         Assert.Equal("k-1", key.Key);
         Assert.Equal([3UL], key.Totals);
-        Assert.Equal(IdempotencyCache.Fingerprint("views v1 3"), key.Fingerprint);
+        Assert.Equal(Replication.Fingerprints.Of(Replication.ViewRequest.Add(VideoId.Parse("v1"), 3)), key.Fingerprint);
     }
 
     [Fact]

@@ -11,9 +11,10 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
 {
     readonly Lock _lock = new();
     readonly CounterMap _disk = initial?.Clone() ?? new CounterMap();
-    readonly List<RequestKey> _keys = [];
+    readonly List<IdempotencyRecord> _keys = [];
     bool _empty = initial is null;
     string? _failure;
+    Task _tail = Task.CompletedTask;
 
     public int Appends { get; private set; }
 
@@ -37,7 +38,7 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
     }
 
     /// <summary>Every request key appended, oldest first.</summary>
-    public IReadOnlyList<RequestKey> Keys
+    public IReadOnlyList<IdempotencyRecord> Keys
     {
         get
         {
@@ -48,7 +49,7 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
         }
     }
 
-    public IReadOnlyList<RequestKey> LoadedKeys { get; private set; } = [];
+    public IReadOnlyList<IdempotencyRecord> LoadedKeys { get; private set; } = [];
 
     public string? Unavailable
     {
@@ -82,12 +83,32 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
         }
     }
 
-    public async ValueTask AppendAsync(CounterMap delta, IReadOnlyList<RequestKey> keys, CancellationToken ct)
+    public async ValueTask AppendAsync(CounterMap delta, IReadOnlyList<IdempotencyRecord> keys, CancellationToken ct)
     {
-        if (AppendDelay > TimeSpan.Zero)
+        // A log: appends complete in the order they were called (the contract of IStateStore), however long each takes.
+        Task previous;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
         {
-            await Task.Delay(AppendDelay, ct);
+            (previous, _tail) = (_tail, done.Task);
         }
+        try
+        {
+            await previous;
+            if (AppendDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(AppendDelay, CancellationToken.None);
+            }
+            Write(delta, keys);
+        }
+        finally
+        {
+            done.SetResult();
+        }
+    }
+
+    void Write(CounterMap delta, IReadOnlyList<IdempotencyRecord> keys)
+    {
         lock (_lock)
         {
             if (DiskFull || _failure is not null)

@@ -19,7 +19,7 @@ static class KeyedPayload
     public static bool IsKeyed(ReadOnlySpan<byte> payload) => payload.Length >= 3 && payload[..2].SequenceEqual(Magic);
 
     /// <summary>Writes the header and keys; the caller appends the map's <see cref="CrdtBinary"/> encoding after them.</summary>
-    public static void WriteKeys(IReadOnlyList<RequestKey> keys, IBufferWriter<byte> output)
+    public static void WriteKeys(IReadOnlyList<IdempotencyRecord> keys, IBufferWriter<byte> output)
     {
         var size = 3 + 10;
         foreach (var key in keys)
@@ -34,9 +34,9 @@ static class KeyedPayload
         at += WriteVarint(span[at..], (ulong)keys.Count);
         foreach (var key in keys)
         {
-            if (!RequestKey.IsValidKey(key.Key) || key.AcceptedUnixMs < 0)
+            if (!IdempotencyRecord.IsValidKey(key.Key) || key.AcceptedUnixMs < 0)
             {
-                throw new ArgumentException($"Request key '{key.Key}' (accepted {key.AcceptedUnixMs}) cannot be stored: keys are 1-{RequestKey.KeyLengthMax} visible ASCII characters and times are not negative.", nameof(keys));
+                throw new ArgumentException($"Request key '{key.Key}' (accepted {key.AcceptedUnixMs}) cannot be stored: keys are 1-{IdempotencyRecord.KeyLengthMax} visible ASCII characters and times are not negative.", nameof(keys));
             }
             at += WriteVarint(span[at..], (ulong)key.Key.Length);
             foreach (var c in key.Key)
@@ -57,7 +57,7 @@ static class KeyedPayload
 
     /// <summary>Splits a keyed payload into its keys and the map bytes after them.</summary>
     /// <exception cref="CrdtFormatException">The payload breaks the format.</exception>
-    public static (List<RequestKey> Keys, ReadOnlyMemory<byte> Map) Read(ReadOnlyMemory<byte> payload)
+    public static (List<IdempotencyRecord> Keys, ReadOnlyMemory<byte> Map) Read(ReadOnlyMemory<byte> payload)
     {
         var span = payload.Span;
         if (!IsKeyed(span))
@@ -75,11 +75,11 @@ static class KeyedPayload
         {
             throw new CrdtFormatException($"Invalid keyed record: {count} keys cannot fit in {span.Length - at} bytes.");
         }
-        var keys = new List<RequestKey>((int)count);
+        var keys = new List<IdempotencyRecord>((int)count);
         for (var i = 0UL; i < count; i++)
         {
             var length = ReadVarint(span, ref at);
-            if (length is 0 or > RequestKey.KeyLengthMax || (ulong)(span.Length - at) < length + 16)
+            if (length is 0 or > IdempotencyRecord.KeyLengthMax || (ulong)(span.Length - at) < length + 16)
             {
                 throw new CrdtFormatException($"Invalid keyed record: key {i} has length {length}.");
             }
@@ -90,7 +90,7 @@ static class KeyedPayload
                     chars[c] = (char)bytes.Span[c];
                 }
             });
-            if (!RequestKey.IsValidKey(key))
+            if (!IdempotencyRecord.IsValidKey(key))
             {
                 throw new CrdtFormatException($"Invalid keyed record: key {i} holds characters outside visible ASCII.");
             }
@@ -112,7 +112,7 @@ static class KeyedPayload
             {
                 totals[t] = ReadVarint(span, ref at);
             }
-            keys.Add(new RequestKey(key, fingerprint, (long)accepted, totals));
+            keys.Add(new IdempotencyRecord(key, fingerprint, (long)accepted, totals));
         }
         return (keys, payload[at..]);
     }

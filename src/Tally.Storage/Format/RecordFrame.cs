@@ -26,7 +26,7 @@ static class RecordFrame
     /// payload when there are no keys, a keyed payload otherwise.</summary>
     /// <exception cref="ArgumentException">The encoding is larger than <see cref="PayloadBytesMax"/>, or a key is
     /// not storable.</exception>
-    public static ReadOnlyMemory<byte> Encode(CounterMap map, IReadOnlyList<RequestKey> keys)
+    public static ReadOnlyMemory<byte> Encode(CounterMap map, IReadOnlyList<IdempotencyRecord> keys)
     {
         var writer = new ArrayBufferWriter<byte>(HeaderSize + 16 + map.Count * 24 + keys.Count * 64);
         writer.GetSpan(HeaderSize);

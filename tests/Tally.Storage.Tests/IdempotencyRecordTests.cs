@@ -9,13 +9,13 @@ namespace Tally.Storage.Tests;
 
 /// <summary>Request keys travel in the same record as the views they guard, survive reloads and snapshots within
 /// the retention, and old (plain) records still load.</summary>
-public sealed class RequestKeyTests
+public sealed class IdempotencyRecordTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    static RequestKey Key(string key, long at, params ulong[] totals) => new(key, (UInt128)key.GetHashCode() << 64 | (ulong)at, at, totals);
+    static IdempotencyRecord Key(string key, long at, params ulong[] totals) => new(key, (UInt128)key.GetHashCode() << 64 | (ulong)at, at, totals);
 
-    static void AssertKeys(IEnumerable<string> expected, IReadOnlyList<RequestKey> actual) =>
+    static void AssertKeys(IEnumerable<string> expected, IReadOnlyList<IdempotencyRecord> actual) =>
         Assert.Equal(expected, actual.Select(k => k.Key));
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class RequestKeyTests
     {
         using var dir = new TempDirectory();
         var (store, _) = await LoadAsync(dir.Path);
-        RequestKey[] keys = [Key("a", 1_000, 3), Key("b", 1_001, 4, 5)];
+        IdempotencyRecord[] keys = [Key("a", 1_000, 3), Key("b", 1_001, 4, 5)];
         await using (store)
         {
             await store.AppendAsync(Delta("v1", 3), [keys[0]], Ct);
@@ -63,7 +63,7 @@ public sealed class RequestKeyTests
         using var dir = new TempDirectory();
         var (store, _) = await LoadAsync(dir.Path, configure: o => o.SnapshotsKept = 1);
         var state = new CounterMap();
-        async Task AppendAsync(string video, ulong value, RequestKey key)
+        async Task AppendAsync(string video, ulong value, IdempotencyRecord key)
         {
             var delta = Delta(video, value);
             await store.AppendAsync(delta, [key], Ct);
