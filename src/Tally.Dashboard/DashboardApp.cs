@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
 using Tally.Dashboard.Api;
+using Tally.Dashboard.Json;
 using Tally.Dashboard.Nodes;
 using Tally.Dashboard.State;
 
@@ -47,6 +48,7 @@ public static class DashboardApp
         var services = builder.Services;
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => DashboardJson.Configure(o.SerializerOptions));
         services.AddHealthChecks();
         services.AddHttpClient(NodeClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton(TimeProvider.System);
@@ -58,7 +60,11 @@ public static class DashboardApp
         services.AddSingleton<DashboardUpdates>();
         services.AddSingleton<NodeLookup>();
         services.AddSingleton<FaultPlan>();
+        services.AddSingleton<Timeline>();
+        services.AddSingleton<CountHistory>();
         services.AddHostedService<ClusterPoller>();
+        services.AddHostedService<TimelineWatcher>();
+        services.AddHostedService<HistoryRecorder>();
 
         var app = builder.Build();
         if (settings.Supervisor is { } supervisor)
@@ -82,6 +88,7 @@ public static class DashboardApp
         app.MapEventsApi();
         app.MapViewsApi();
         app.MapNodesApi();
+        app.MapHistoryApi();
         app.MapHealthChecks("/alive");
         return app;
     }
