@@ -76,9 +76,10 @@ public sealed class RetryAndDiskTests
     public async Task Cluster_DiskFull_Answers503AndHealth503_ThenRecoversByItselfWithExactCounts()
     {
         await using var cluster = new TestCluster();
-        var node = new NodeProcess("n1", Path.Combine(Path.GetTempPath(), "tally-disk-tests", Guid.NewGuid().ToString("n")), [], TestCluster.Interval);
+        var root = Path.Combine(Path.GetTempPath(), "tally-disk-tests", Guid.NewGuid().ToString("n"));
+        var node = new NodeProcess("n1", root, [], TestCluster.Interval);
         node.Environment["TALLY_Node__StorageProbeInterval"] = "00:00:00.200";
-        using var disk = new SmallDisk(node.DataDirectory, megabytes: 4);
+        var disk = new SmallDisk(node.DataDirectory, megabytes: 4);
         try
         {
             node.Start();
@@ -141,6 +142,8 @@ public sealed class RetryAndDiskTests
         finally
         {
             await node.DisposeAsync();
+            disk.Dispose();
+            Directory.Delete(root, recursive: true);
         }
     }
 }
