@@ -40,7 +40,7 @@ public sealed partial class FileStateStore
             var record = RecordFrame.Encode(snapshot);
             ct.ThrowIfCancellationRequested();
             var name = DataFiles.SnapshotName(sequence);
-            DurableFile.WriteAtomically(DataDirectory, name, [new FileHeader(FileKind.Snapshot, sequence, 1).ToBytes(), record]);
+            DurableFile.WriteAtomically(_files, DataDirectory, name, [new FileHeader(FileKind.Snapshot, sequence, 1).ToBytes(), record]);
             (_baseSequence, _carried) = (sequence, carried);
             Stats.SnapshotWritten(coveredLogBytes);
             var dropped = DropUnneeded();
@@ -125,7 +125,7 @@ public sealed partial class FileStateStore
     {
         try
         {
-            File.Delete(path);
+            _files.Delete(path);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

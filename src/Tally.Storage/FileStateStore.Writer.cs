@@ -123,11 +123,11 @@ public sealed partial class FileStateStore
         {
             try
             {
-                RandomAccess.Write(_segment!, frames, _segmentEnd);
+                _files.Write(_segment!, frames, _segmentEnd);
                 var flush = _options.Durability == Durability.Fsync;
                 if (flush)
                 {
-                    RandomAccess.FlushToDisk(_segment!);
+                    _files.FlushToDisk(_segment!);
                 }
                 _segmentEnd += bytes;
                 Stats.Written(batch.Count, bytes, flush);
@@ -158,9 +158,9 @@ public sealed partial class FileStateStore
         {
             try
             {
-                RandomAccess.FlushToDisk(_segment!);
+                _files.FlushToDisk(_segment!);
                 var next = _segmentSequence + 1;
-                var file = DurableFile.Create(DataDirectory, DataFiles.SegmentName(next), new FileHeader(FileKind.Segment, next, 0).ToBytes());
+                var file = DurableFile.Create(_files, DataDirectory, DataFiles.SegmentName(next), new FileHeader(FileKind.Segment, next, 0).ToBytes());
                 _segment!.Dispose();
                 (_segment, _segmentSequence, _segmentEnd) = (file, next, FileHeader.Size);
                 roll.Done.TrySetResult(new RollResult(next, Stats.LogBytes));
@@ -182,7 +182,7 @@ public sealed partial class FileStateStore
             $"Writing the log '{path}' failed, so the store takes no more writes. Restart the node: it recovers from what is on disk.", e));
         try
         {
-            RandomAccess.SetLength(_segment!, _segmentEnd); // cut a partial write; recovery would cut it anyway
+            _files.SetLength(_segment!, _segmentEnd); // cut a partial write; recovery would cut it anyway
         }
         catch (Exception)
         {
