@@ -8,7 +8,8 @@ using Tally.Replication;
 namespace Tally.Node.Tests;
 
 /// <summary>A node hosted in memory on ASP.NET Core's TestServer (what WebApplicationFactory does, for an app that is
-/// built by <see cref="NodeApp"/> rather than by an entry point), with a <see cref="MemoryStateStore"/>.</summary>
+/// built by <see cref="NodeApp"/> rather than by an entry point), with a <see cref="MemoryStateStore"/> unless a test
+/// passes another store.</summary>
 sealed class InProcessNode : IAsyncDisposable
 {
     public const string ClusterKey = "test-cluster-key";
@@ -16,20 +17,23 @@ sealed class InProcessNode : IAsyncDisposable
 
     readonly WebApplication _app;
 
-    InProcessNode(WebApplication app, MemoryStateStore store)
+    readonly IStateStore _store;
+
+    InProcessNode(WebApplication app, IStateStore store)
     {
         _app = app;
-        Store = store;
+        _store = store;
         Client = app.GetTestClient();
     }
 
-    public MemoryStateStore Store { get; }
+    public MemoryStateStore Store => _store as MemoryStateStore
+        ?? throw new InvalidOperationException("This node was started with another store.");
 
     public HttpClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessNode> StartAsync(MemoryStateStore? store = null, string id = "n1",
+    public static async Task<InProcessNode> StartAsync(IStateStore? store = null, string id = "n1",
         IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         store ??= new MemoryStateStore(new Crdt.CounterMap());
