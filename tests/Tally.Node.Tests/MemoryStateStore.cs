@@ -37,8 +37,23 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
         }
     }
 
+    /// <summary>From now on, each append waits until the test calls <see cref="AppendHold.Release"/> before it
+    /// reaches the disk and completes: the append completes asynchronously, under the test's control.</summary>
+    public AppendHold HoldAppends()
+    {
+        var hold = new AppendHold();
+        _hold = hold;
+        return hold;
+    }
+
+    AppendHold? _hold;
+
     public async ValueTask AppendAsync(CounterMap delta, CancellationToken ct)
     {
+        if (_hold is { } hold)
+        {
+            await hold.WaitAsync();
+        }
         if (AppendDelay > TimeSpan.Zero)
         {
             await Task.Delay(AppendDelay, ct);
@@ -63,5 +78,22 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
             _empty = false;
         }
         return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Holds appends until released; <see cref="Started"/> completes when the first held append begins.</summary>
+sealed class AppendHold
+{
+    readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Started => _started.Task;
+
+    public void Release() => _released.TrySetResult();
+
+    internal Task WaitAsync()
+    {
+        _started.TrySetResult();
+        return _released.Task;
     }
 }
