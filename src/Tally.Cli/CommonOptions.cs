@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net;
 using Tally.Dashboard;
 
@@ -24,24 +25,30 @@ static class CommonOptions
         },
     };
 
-    public static Option<int> Port() => new("--port")
+    public static Option<int> Port() => WholeNumber("--port", "Port of the dashboard.", 8000, 1, 65535);
+
+    /// <summary>An integer option from <paramref name="min"/> to <paramref name="max"/>. Parsed here, so that text such
+    /// as <c>zero</c> is a usage error like any other (exit 2), not an exception in a validator.</summary>
+    public static Option<int> WholeNumber(string name, string description, int defaultValue, int min, int max) => new(name)
     {
-        Description = "Port of the dashboard.",
-        DefaultValueFactory = _ => 8000,
-        Validators = { r => CheckPort(r, "--port") },
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Join(' ', r.Tokens.Select(t => t.Value));
+            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+            r.AddError($"{name}: '{text}' is not a whole number from {min} to {max}.");
+            return defaultValue;
+        },
     };
 
-    public static void CheckPort(System.CommandLine.Parsing.OptionResult r, string name)
-    {
-        var v = r.GetValueOrDefault<int>();
-        if (v is < 1 or > 65535)
-        {
-            r.AddError($"{name}: {v} is not a port (1-65535).");
-        }
-    }
-
-    /// <summary>Runs the dashboard until <paramref name="ct"/> is cancelled (Ctrl+C). Returns the exit code.</summary>
-    public static async Task<int> RunDashboardAsync(DashboardSettings settings, TextWriter output, CancellationToken ct)
+    /// <summary>Runs the dashboard until <paramref name="ct"/> is cancelled (Ctrl+C). Returns the exit code.
+    /// <paramref name="started"/> runs once it listens, before its address is printed.</summary>
+    public static async Task<int> RunDashboardAsync(DashboardSettings settings, TextWriter output, CancellationToken ct,
+        Func<CancellationToken, Task>? started = null)
     {
         var app = DashboardApp.Create(settings);
         await using (app)
@@ -54,6 +61,16 @@ static class CommonOptions
             {
                 await Console.Error.WriteLineAsync($"tally: the dashboard cannot listen on {settings.Host}:{settings.Port}: {e.Message}");
                 return 1;
+            }
+            if (started is not null)
+            {
+                try
+                {
+                    await started(ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                }
             }
             await output.WriteLineAsync($"Dashboard: http://{(settings.Host == "0.0.0.0" ? "localhost" : settings.Host)}:{settings.Port}  (Ctrl+C to stop)");
             try

@@ -26,6 +26,26 @@ public sealed class DashboardOptions
     [Range(1, 1000)]
     public int TopVideosEveryPolls { get; set; } = 8;
 
+    /// <summary>The gossip figures (<c>/metrics</c>) are read every this many polls (4: about once a second).</summary>
+    [Range(1, 1000)]
+    public int MetricsEveryPolls { get; set; } = 4;
+
+    /// <summary>How often the count history behind the chart takes a sample of every watched video.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan HistoryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How far back the chart's history goes (the longest range of its range picker).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Most videos whose history is kept; the one sampled longest ago is forgotten first.</summary>
+    [Range(1, 1024)]
+    public int HistoryVideosMax { get; set; } = 64;
+
+    /// <summary>Most events the timeline keeps (the oldest go first).</summary>
+    [Range(1, 100_000)]
+    public int TimelineMax { get; set; } = 500;
+
     [Range(1, 100)]
     public int TopVideosMax { get; set; } = 10;
 

@@ -47,7 +47,7 @@ sealed class PendingView
         if (items is not null)
         {
             Totals = new ulong[items.Length];
-            Counts = new ulong[items.Length];
+            Counts = new UInt128[items.Length];
         }
     }
 
@@ -68,11 +68,11 @@ sealed class PendingView
     /// <summary>Results of <see cref="ViewKind.Add"/> and <see cref="ViewKind.Raise"/>: this node's entry after the
     /// request, and the video's network-wide count right after the commit.</summary>
     public ulong Total { get; set; }
-    public ulong Count { get; set; }
+    public UInt128 Count { get; set; }
 
     /// <summary>Results of <see cref="ViewKind.Batch"/>, per item.</summary>
     public ulong[]? Totals { get; }
-    public ulong[]? Counts { get; }
+    public UInt128[]? Counts { get; }
 
     /// <summary>Views this request added to this node's entries (for metrics).</summary>
     public ulong Added { get; set; }

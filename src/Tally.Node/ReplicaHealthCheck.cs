@@ -2,14 +2,17 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Tally.Node;
 
-/// <summary>Ready only when the node takes views: loaded and, if it started empty, recovered from its peers.</summary>
+/// <summary>Ready (200) when the node takes views: loaded and not leaving. Degraded (still 200: it takes views, and
+/// each process counts under its own replica id, so nothing is lost) while another live replica uses this node's
+/// name, so the operator sees that two processes run as one name.</summary>
 sealed class ReplicaHealthCheck(ReplicaHost host) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(host.Phase switch
         {
+            NodePhase.Ready when host.OwnNameConflict() => HealthCheckResult.Degraded(
+                $"Taking views, but another live replica also uses the name '{host.Name}' (GET /cluster shows it): give each process its own --id."),
             NodePhase.Ready => HealthCheckResult.Healthy("Taking views."),
-            NodePhase.Recovering => HealthCheckResult.Unhealthy("Recovering its state from peers (started with an empty disk)."),
             NodePhase.Leaving => HealthCheckResult.Unhealthy("Leaving the cluster."),
             _ => HealthCheckResult.Unhealthy("Loading its state."),
         });

@@ -19,6 +19,18 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        var ct = TestContext.Current.CancellationToken;
+        _dataRoot = TestPaths.TempDirectory("tally-dashboard-tests");
+        // Room for the nodes the add test starts.
+        var basePort = TestPaths.FreePortRange(Nodes + 3);
+        _up = await LocalUp.StartAsync(Nodes, _dataRoot, basePort, TestPaths.FreePort(), ct);
+        (_playwright, Browser) = await LaunchChromiumAsync();
+    }
+
+    /// <summary>Debian's headless Chromium under Playwright (never a downloaded browser), with every expectation's
+    /// default bound set to <see cref="DashboardSession.ControlMs"/>.</summary>
+    public static async Task<(IPlaywright, IBrowser)> LaunchChromiumAsync()
+    {
         var chromium = Environment.GetEnvironmentVariable("TALLY_CHROMIUM") ?? "/usr/bin/chromium";
         if (!File.Exists(chromium))
         {
@@ -27,13 +39,10 @@ public sealed class DashboardFixture : IAsyncLifetime
                 "or TALLY_CHROMIUM pointing at a Chromium binary. No browser is downloaded.");
         }
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        var ct = TestContext.Current.CancellationToken;
-        _dataRoot = TestPaths.TempDirectory("tally-dashboard-tests");
-        // Room for the nodes the add test starts.
-        var basePort = TestPaths.FreePortRange(Nodes + 3);
-        _up = await LocalUp.StartAsync(Nodes, _dataRoot, basePort, TestPaths.FreePort(), ct);
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Args = ChromiumArgs });
+        // Conditions, not fixed timeouts: an expectation waits up to this long and ends as soon as it holds.
+        Assertions.SetDefaultExpectTimeout(DashboardSession.ControlMs);
+        var playwright = await Playwright.CreateAsync();
+        return (playwright, await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Args = ChromiumArgs }));
     }
 
     public async ValueTask DisposeAsync()

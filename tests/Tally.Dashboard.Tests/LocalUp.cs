@@ -9,7 +9,9 @@ sealed class LocalUp : IAsyncDisposable
     /// <summary>Gossip interval of test clusters: short, so convergence takes a fraction of a second.</summary>
     public const string GossipInterval = "00:00:00.200";
 
-    static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    /// <summary>Bound on a start (process, dashboard and every node healthy): seconds on an idle machine, far more
+    /// on a loaded one; the wait ends as soon as everything answers.</summary>
+    static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     readonly HashSet<int> _children = [];
 
@@ -25,7 +27,8 @@ sealed class LocalUp : IAsyncDisposable
     public string DataRoot { get; }
     public int BasePort { get; }
     public int DashboardPort { get; }
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+    /// <summary>Per request; generous, as a loaded machine answers slowly (waits poll with their own bounds).</summary>
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
     public string DashboardUrl => $"http://127.0.0.1:{DashboardPort}";
 
     public string NodeUrl(int k) => $"http://127.0.0.1:{BasePort + k - 1}";
@@ -93,11 +96,12 @@ sealed class LocalUp : IAsyncDisposable
 
     public IReadOnlyCollection<int> KnownChildren => _children;
 
-    /// <summary>Ctrl+C-like stop (SIGTERM). Returns whether tally up exited in time.</summary>
+    /// <summary>Ctrl+C-like stop (SIGTERM). Returns whether tally up exited within 120 s (its nodes get 10 s each,
+    /// in parallel, before they are killed).</summary>
     public Task<bool> StopAsync()
     {
         RecordChildren();
-        return Process.StopAsync(TimeSpan.FromSeconds(40));
+        return Process.StopAsync(TimeSpan.FromSeconds(120));
     }
 
     public async ValueTask DisposeAsync()

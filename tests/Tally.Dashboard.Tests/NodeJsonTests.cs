@@ -26,11 +26,51 @@ public sealed class NodeJsonTests
     }
 
     [Fact]
+    public void ParseCluster_ReadsIdentityFields_OfTheContract()
+    {
+        var json = JsonNode.Parse("""
+            {"nodeId":"n1","name":"n1","clusterId":"c-1","replicaId":"r-1","nameConflict":true,"phase":"Recovering","members":[
+              {"id":"n1","name":"n1","replicaId":"r-1","address":"http://127.0.0.1:8001","status":"alive","nameConflict":true},
+              {"id":"n1","name":"n1","replicaId":"r-2","address":"http://127.0.0.1:8002","status":"alive","nameConflict":true}]}
+            """)!;
+        var cluster = NodeJson.ParseCluster(json);
+        Assert.Equal(("c-1", "r-1", "recovering", true), (cluster.ClusterId, cluster.ReplicaId, cluster.Phase, cluster.NameConflict));
+        // Two members share the name n1: the replica id tells which one is this node.
+        Assert.Equal([true, false], cluster.Members.Select(m => m.IsSelf));
+        Assert.Equal("r-2", cluster.Members[1].ReplicaId);
+    }
+
+    [Fact]
     public void ParseVideo_ReadsTotalCountAndReplicas_FromNodeAnswer()
     {
         var video = NodeJson.ParseVideo(JsonNode.Parse("""{"videoId":"v","nodeId":"n2","total":0,"count":3,"replicas":{"n1":3}}""")!, "v");
-        Assert.Equal((0L, 3L), (video.Total, video.Count));
+        Assert.Equal((0, 3), ((long)video.Total, (long)video.Count));
         Assert.Equal(3, video.Replicas["n1"]);
+    }
+
+    [Fact]
+    public void ParseCluster_ReadsReplicaAndClusterIdsAndNameConflicts_FromNodeAnswer()
+    {
+        var json = JsonNode.Parse("""
+            {"nodeId":"n2","name":"n2","replicaId":"n2~abcdefghij","clusterId":"prod","nameConflict":true,"members":[
+              {"id":"n2","name":"n2","replicaId":"n2~abcdefghij","nameConflict":true,"address":"http://a","status":"alive","self":true},
+              {"id":"n2","name":"n2","replicaId":"n2~0123456789","nameConflict":true,"address":"http://b","status":"alive","self":false},
+              {"id":"n1","name":"n1","replicaId":"n1~zzzzzzzzzz","nameConflict":false,"address":"http://c","status":"down","self":false}]}
+            """)!;
+        var cluster = NodeJson.ParseCluster(json);
+        Assert.Equal(("n2~abcdefghij", "prod", true), (cluster.ReplicaId, cluster.ClusterId, cluster.NameConflict));
+        Assert.Equal(["n2~abcdefghij", "n2~0123456789", "n1~zzzzzzzzzz"], cluster.Members.Select(m => m.ReplicaId));
+        Assert.Equal([true, true, false], cluster.Members.Select(m => m.NameConflict));
+    }
+
+    [Fact]
+    public void ParseVideo_ReadsEntriesPerReplicaAndPerName_AsExactCounts()
+    {
+        var video = NodeJson.ParseVideo(JsonNode.Parse(
+            """{"videoId":"v","nodeId":"n2","replicaId":"n2~0123456789","total":0,"count":18446744073709551618,"replicas":{"n1":18446744073709551615,"n1~abcdefghij":3},"names":{"n1":18446744073709551618}}""")!, "v");
+        Assert.Equal(3, video.Replicas["n1~abcdefghij"]);
+        Assert.Equal(System.Numerics.BigInteger.Parse("18446744073709551618", System.Globalization.CultureInfo.InvariantCulture), video.Names["n1"]);
+        Assert.Equal(video.Names["n1"], video.Count);
     }
 
     [Fact]

@@ -131,6 +131,26 @@ sealed partial class TallyProcess : IAsyncDisposable
 
     public static void KillHard(int pid) => _ = Kill(pid, 9);
 
+    public const int SigStop = 19;
+
+    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/> (e.g. <see cref="SigStop"/> to freeze it).</summary>
+    public static void Signal(int pid, int signal) => _ = Kill(pid, signal);
+
+    /// <summary>Waits for the exit; false if the process still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -13,6 +13,9 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
 
     public int Appends { get; private set; }
 
+    /// <summary>The replica and cluster ids that go with this store (a node's data directory holds both).</summary>
+    public MemoryIdentityStore Identity { get; } = new();
+
     public bool Fail { get; set; }
 
     /// <summary>How long an append takes, like an fsync, so that concurrent requests pile up behind it.</summary>

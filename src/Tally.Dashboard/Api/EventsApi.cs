@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tally.Crdt;
+using Tally.Dashboard.Json;
 using Tally.Dashboard.State;
 
 namespace Tally.Dashboard.Api;

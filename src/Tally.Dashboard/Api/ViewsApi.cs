@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -31,11 +32,12 @@ public static class ViewsApi
     public sealed record RandomTestRequest(string? VideoId);
 
     /// <summary>One node's part of a random test.</summary>
-    public sealed record RandomSend(string Node, long Amount, int Status, long? Total, string? Error);
+    /// <param name="Replica">The key of the node's entry: its replica id, or its name from a node without one.</param>
+    public sealed record RandomSend(string Node, string Replica, long Amount, int Status, BigInteger? Total, string? Error);
 
     /// <param name="Expected">The network-wide count every node must reach: the totals the nodes answered plus the
     /// entries of nodes that got nothing, as the dashboard last saw them.</param>
-    public sealed record RandomTestResult(string VideoId, long Expected, long Sent, IReadOnlyList<RandomSend> Sends);
+    public sealed record RandomTestResult(string VideoId, BigInteger Expected, long Sent, IReadOnlyList<RandomSend> Sends);
 
     static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> SendViewsAsync(
         SendViewsRequest request, NodeLookup lookup, NodeClient client, CancellationToken ct)
@@ -89,17 +91,18 @@ public static class ViewsApi
         }
 
         // The entries before the test, for the nodes that will not answer with their own total.
-        var before = new Dictionary<string, long>(StringComparer.Ordinal);
+        var before = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
         var reads = await Task.WhenAll(live.Select(n => TryGetVideoAsync(client, n.Url, videoId, ct))).ConfigureAwait(false);
         foreach (var (replica, value) in reads.OfType<VideoInfo>().SelectMany(v => v.Replicas))
         {
-            before[replica] = Math.Max(value, before.GetValueOrDefault(replica));
+            before[replica] = BigInteger.Max(value, before.GetValueOrDefault(replica));
         }
 
         var sends = await Task.WhenAll(live.Select(n =>
             SendRandomAsync(client, n, videoId, RandomNumberGenerator.GetInt32(1, options.Value.RandomViewsMax + 1), ct))).ConfigureAwait(false);
-        var answered = sends.Where(s => s.Total is not null).ToDictionary(s => s.Node, s => s.Total!.Value, StringComparer.Ordinal);
-        var expected = answered.Values.Sum() + before.Where(e => !answered.ContainsKey(e.Key)).Sum(e => e.Value);
+        var answered = sends.Where(s => s.Total is not null).ToDictionary(s => s.Replica, s => s.Total!.Value, StringComparer.Ordinal);
+        var expected = answered.Values.Concat(before.Where(e => !answered.ContainsKey(e.Key)).Select(e => e.Value))
+            .Aggregate(BigInteger.Zero, (a, b) => a + b);
         return TypedResults.Ok(new RandomTestResult(videoId, expected, sends.Where(s => s.Total is not null).Sum(s => s.Amount), sends));
     }
 
@@ -123,15 +126,16 @@ public static class ViewsApi
             var reply = await client.PostViewsAsync(node.Url, videoId, amount, ct).ConfigureAwait(false);
             if (reply.StatusCode != StatusCodes.Status200OK)
             {
-                return new(key, amount, reply.StatusCode, null, reply.Body);
+                return new(key, key, amount, reply.StatusCode, null, reply.Body);
             }
             var json = JsonNode.Parse(reply.Body);
             var nodeId = json?["nodeId"]?.GetValue<string>() ?? key;
-            return new(nodeId, amount, reply.StatusCode, json?["total"]?.GetValue<long>(), null);
+            var replica = json?["replicaId"]?.GetValue<string>() ?? nodeId;
+            return new(nodeId, replica, amount, reply.StatusCode, NodeJson.Count(json?["total"]), null);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or InvalidOperationException)
         {
-            return new(key, amount, StatusCodes.Status502BadGateway, null, e.Message);
+            return new(key, key, amount, StatusCodes.Status502BadGateway, null, e.Message);
         }
     }
 

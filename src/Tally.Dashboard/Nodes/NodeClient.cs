@@ -19,6 +19,14 @@ public sealed class NodeClient(IHttpClientFactory factory, IOptions<DashboardOpt
         return NodeJson.ParseCluster(json);
     }
 
+    /// <summary>The gossip counters of the node's <c>GET /metrics</c>.</summary>
+    public async Task<GossipCounters> GetGossipCountersAsync(string nodeUrl, DateTimeOffset at, CancellationToken ct)
+    {
+        using var response = await Http.GetAsync(new Uri(new Uri(nodeUrl), "/metrics"), ct).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return PrometheusText.ParseGossip(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false), at);
+    }
+
     public async Task<VideoInfo> GetVideoAsync(string nodeUrl, string videoId, CancellationToken ct)
     {
         var json = await GetJsonAsync(nodeUrl, "/videos/" + Uri.EscapeDataString(videoId), ct).ConfigureAwait(false);

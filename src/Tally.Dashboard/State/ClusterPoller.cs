@@ -7,7 +7,7 @@ using Tally.Dashboard.Nodes;
 namespace Tally.Dashboard.State;
 
 /// <summary>Polls every known node at the push interval, each node in its own loop so a slow or dead node delays no
-/// other: <c>GET /cluster</c>, <c>GET /videos/{id}</c> for each watched video, and now and then <c>GET /videos</c>.
+/// other: <c>GET /cluster</c>, <c>GET /videos/{id}</c> for each watched video, and now and then <c>GET /videos</c>, and about once a second <c>GET /metrics</c>.
 /// Members a node reports are added to the registry, so cards appear for nodes that joined elsewhere.</summary>
 public sealed partial class ClusterPoller(
     NodeRegistry registry,
@@ -48,7 +48,8 @@ public sealed partial class ClusterPoller(
         {
             do
             {
-                await PollOnceAsync(url, polls++ % o.TopVideosEveryPolls == 0, ct).ConfigureAwait(false);
+                await PollOnceAsync(url, polls % o.TopVideosEveryPolls == 0, polls % o.MetricsEveryPolls == 0, ct).ConfigureAwait(false);
+                polls++;
             }
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
         }
@@ -57,7 +58,7 @@ public sealed partial class ClusterPoller(
         }
     }
 
-    async Task PollOnceAsync(string url, bool withTop, CancellationToken ct)
+    async Task PollOnceAsync(string url, bool withTop, bool withMetrics, CancellationToken ct)
     {
         var previous = state.Get(url);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -75,8 +76,11 @@ public sealed partial class ClusterPoller(
             {
                 videos[videoId] = await client.GetVideoAsync(url, videoId, timeout.Token).ConfigureAwait(false);
             }
-            var top = withTop ? await TryGetTopAsync(url, previous.Top, ct).ConfigureAwait(false) : previous.Top;
-            state.Set(new(url, cluster.NodeId, true, null, time.GetUtcNow(), cluster, videos, top));
+            // Another replica or cluster at this address (a fresh cluster on the same ports): nothing it said before holds.
+            var same = previous.Cluster is null || (previous.Cluster.ClusterId == cluster.ClusterId && previous.Cluster.ReplicaId == cluster.ReplicaId);
+            var top = withTop || !same ? await TryGetTopAsync(url, same ? previous.Top : [], ct).ConfigureAwait(false) : previous.Top;
+            var (counters, rates) = withMetrics ? await TryGetRatesAsync(url, previous, ct).ConfigureAwait(false) : (previous.Counters, previous.Rates);
+            state.Set(new(url, cluster.NodeId, true, null, time.GetUtcNow(), cluster, videos, top, counters, rates));
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or JsonException or OperationCanceledException)
         {
@@ -101,6 +105,22 @@ public sealed partial class ClusterPoller(
         catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or JsonException or OperationCanceledException)
         {
             return previous;
+        }
+    }
+
+    /// <summary>Gossip figures are a nicety too: a node whose <c>/metrics</c> fails keeps its last ones.</summary>
+    async Task<(GossipCounters?, GossipRates?)> TryGetRatesAsync(string url, NodeState previous, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Value.RequestTimeout);
+        try
+        {
+            var counters = await client.GetGossipCountersAsync(url, time.GetUtcNow(), timeout.Token).ConfigureAwait(false);
+            return (counters, GossipRates.Between(previous.Counters, counters) ?? previous.Rates);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or OperationCanceledException)
+        {
+            return (previous.Counters, previous.Rates);
         }
     }
 

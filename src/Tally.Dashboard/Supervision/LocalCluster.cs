@@ -12,6 +12,8 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
     readonly ILogger<LocalCluster> _logger;
     readonly Lock _lock = new();
     readonly List<NodeProcess> _nodes = [];
+    readonly HashSet<string> _left = new(StringComparer.Ordinal);
+    int _highest;
     Task? _stopping;
 
     public LocalCluster(LocalClusterOptions options, TallyLauncher launcher, ILogger<LocalCluster> logger)
@@ -35,18 +37,29 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
         }
     }
 
-    /// <summary>Starts nodes <c>n1..nN</c>, each with every other as a peer.</summary>
-    public void Start()
+    /// <summary>Starts nodes <c>n1..nN</c> and every node of the saved node list (nodes added from the dashboard in
+    /// an earlier run), each with every other as a peer; nodes that left the cluster are not started again. Returns
+    /// the ids of those left out.</summary>
+    public IReadOnlyList<string> Start()
     {
         Directory.CreateDirectory(LogDirectory);
-        var urls = Enumerable.Range(0, _options.NodeCount).Select(UrlOf).ToList();
         lock (_lock)
         {
-            for (var i = 0; i < _options.NodeCount; i++)
+            var saved = NodeList.Load(_options.DataRoot);
+            _left.UnionWith(saved.Nodes.Where(n => n.Left).Select(n => n.Id));
+            var indexes = Enumerable.Range(1, _options.NodeCount)
+                .Concat(saved.Nodes.Select(n => NodeList.IndexOf(n.Id)!.Value))
+                .Distinct().Order().ToList();
+            var skipped = indexes.Select(IdOf).Where(_left.Contains).ToList();
+            indexes.RemoveAll(k => _left.Contains(IdOf(k)));
+            _highest = indexes.Concat(saved.Nodes.Select(n => NodeList.IndexOf(n.Id)!.Value)).DefaultIfEmpty(0).Max();
+            var urls = indexes.Select(k => UrlOf(k - 1)).ToList();
+            foreach (var k in indexes)
             {
-                var peers = urls.Where((_, j) => j != i).ToList();
-                StartNew(i + 1, peers);
+                StartNew(k, [.. urls.Where(u => u != UrlOf(k - 1))]);
             }
+            SaveList();
+            return skipped;
         }
     }
 
@@ -57,8 +70,11 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
             ThrowIfStopping();
             var through = _nodes.FirstOrDefault(n => n.IsRunning)
                 ?? throw new SupervisorException("No node is running to join through; restart one first.");
-            var index = _nodes.Count + 1;
-            return StartNew(index, [through.Url]).Snapshot();
+            // A new id, never one of a node that left (its data directory belongs to that node).
+            var index = ++_highest;
+            var node = StartNew(index, [through.Url]);
+            SaveList();
+            return node.Snapshot();
         }
     }
 
@@ -78,6 +94,14 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
         }
         var node = Find(nodeId);
         node.Start(_launcher);
+        lock (_lock)
+        {
+            // Restarted after a leave: it is one of the cluster's nodes again.
+            if (_left.Remove(node.Id))
+            {
+                SaveList();
+            }
+        }
         var started = node.Snapshot();
         LogStarted(started.Id, started.Url, started.ProcessId ?? 0);
         return started;
@@ -113,9 +137,26 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
     // may outlive tally up.
     void OnProcessExit(object? sender, EventArgs e) => StopAsync().GetAwaiter().GetResult();
 
+    static string IdOf(int index) => "n" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Saves the node list (under <see cref="_lock"/>): every node started, and which left.</summary>
+    void SaveList()
+    {
+        try
+        {
+            new NodeList([.. _nodes.Select(n => new NodeList.Entry(n.Id, _left.Contains(n.Id)))
+                .Concat(_left.Where(id => _nodes.All(n => n.Id != id)).Select(id => new NodeList.Entry(id, true)))
+                .OrderBy(e => NodeList.IndexOf(e.Id))]).Save(_options.DataRoot);
+        }
+        catch (IOException e)
+        {
+            LogListNotSaved(e.Message);
+        }
+    }
+
     NodeProcess StartNew(int index, List<string> peers)
     {
-        var id = "n" + index.ToString(CultureInfo.InvariantCulture);
+        var id = IdOf(index);
         var url = UrlOf(index - 1);
         var data = Path.GetFullPath(Path.Combine(_options.DataRoot, id));
         List<string> args = ["node", "--id", id, "--listen", url, "--data", data];
@@ -129,6 +170,7 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
         {
             ["TALLY_CLUSTER_KEY"] = _options.Secrets.ClusterKey,
             ["TALLY_ADMIN_TOKEN"] = _options.Secrets.AdminToken,
+            ["TALLY_CLUSTER_ID"] = _options.Secrets.ClusterId ?? "",
         };
         var node = new NodeProcess(id, url, data, args, environment, Path.Combine(LogDirectory, id + ".log"));
         node.Exited += OnNodeExited;
@@ -149,6 +191,11 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
                 break;
             case NodeProcessState.Left:
                 LogLeft(node.Id);
+                lock (_lock)
+                {
+                    _left.Add(node.Id);
+                    SaveList();
+                }
                 break;
             default:
                 break;
@@ -182,6 +229,9 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Node {NodeId} crashed on request (SIGKILL)")]
     partial void LogCrashed(string nodeId);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Could not save the node list: {Error}; the next tally up may not start every node")]
+    partial void LogListNotSaved(string error);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Node {NodeId} left the cluster and exited")]
     partial void LogLeft(string nodeId);

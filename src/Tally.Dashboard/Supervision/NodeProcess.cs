@@ -18,6 +18,8 @@ sealed class NodeProcess(
     NodeProcessState _state = NodeProcessState.Stopped;
     int? _exitCode;
     bool _leaving;
+    DateTimeOffset? _startedAt;
+    int _starts;
 
     public string Id => id;
     public string Url => url;
@@ -29,7 +31,7 @@ sealed class NodeProcess(
     {
         lock (_lock)
         {
-            return new(id, url, dataDirectory, _state, _state == NodeProcessState.Running ? _process?.Id : null, _exitCode);
+            return new(id, url, dataDirectory, _state, _state == NodeProcessState.Running ? _process?.Id : null, _exitCode, _startedAt, _starts);
         }
     }
 
@@ -71,6 +73,8 @@ sealed class NodeProcess(
             _state = NodeProcessState.Running;
             _exitCode = null;
             _leaving = false;
+            _startedAt = DateTimeOffset.UtcNow;
+            _starts++;
         }
     }
 

@@ -2,13 +2,18 @@ namespace Tally.Dashboard.Supervision;
 
 /// <summary>What the supervisor knows of one node process.</summary>
 /// <param name="ExitCode">Set once the process has exited.</param>
+/// <param name="StartedAt">When its current (or last) process was started; a node that has not answered since is
+/// starting, not down.</param>
+/// <param name="Starts">How many times a process was started for it (1 after the first start; restarts add one).</param>
 public sealed record SupervisedNode(
     string Id,
     string Url,
     string DataDirectory,
     NodeProcessState State,
     int? ProcessId,
-    int? ExitCode);
+    int? ExitCode,
+    DateTimeOffset? StartedAt = null,
+    int Starts = 0);
 
 public enum NodeProcessState
 {

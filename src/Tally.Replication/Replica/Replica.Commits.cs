@@ -1,0 +1,81 @@
+namespace Tally.Replication;
+
+public sealed partial class Replica
+{
+    /// <summary>Own commits whose outcome is open (in flight, or failed and maybe covered by a later one), in number
+    /// order. Each one's batch holds every entry of those before it.</summary>
+    readonly List<OwnCommit> _open = [];
+
+    /// <summary>Own appends in flight by number, including ones already answered through a later durable one.</summary>
+    readonly Dictionary<long, OwnCommit> _ownByNumber = [];
+
+    int _ownInFlight;
+    bool _draining;
+    string? _failure;
+    long _ownAppends;
+    long _ownFailed;
+
+    OwnCommit TakeOwn(long number)
+    {
+        if (_ownByNumber.Remove(number, out var commit))
+        {
+            _ownInFlight--;
+            return commit;
+        }
+        throw new ArgumentException($"No append {number} is in flight.", nameof(number));
+    }
+
+    /// <summary>Applies the batch and answers its requests and those of every open commit it covers.</summary>
+    void OwnDurable(OwnCommit commit)
+    {
+        if (!commit.Resolved)
+        {
+            _node.ApplyOwn(commit.Batch);
+            _rowsSinceSnapshot += commit.Batch.Count;
+            foreach (var covered in commit.Covers.Append(commit).Where(c => !c.Resolved))
+            {
+                covered.Resolved = true;
+                _open.Remove(covered);
+                foreach (var request in covered.Requests)
+                {
+                    Answer(request, ViewStatus.Ok, null);
+                }
+            }
+        }
+        FinishDrainIfDone();
+    }
+
+    /// <summary>A failed own append stays open: a later one built on it may still make it durable. No new own
+    /// append starts until every one in flight has ended.</summary>
+    void OwnFailed(OwnCommit commit, string reason)
+    {
+        _ownFailed++;
+        if (!commit.Resolved)
+        {
+            _draining = true;
+            _failure = reason;
+        }
+        FinishDrainIfDone();
+    }
+
+    /// <summary>With no own append in flight, an open commit can no longer become durable: answer its requests "not
+    /// counted" and let the chain restart from the applied state (it holds none of their entries).</summary>
+    void FinishDrainIfDone()
+    {
+        if (_ownInFlight > 0 || !_draining)
+        {
+            return;
+        }
+        foreach (var commit in _open)
+        {
+            commit.Resolved = true;
+            foreach (var request in commit.Requests)
+            {
+                Refuse(request, ViewStatus.StorageFailed, $"The views could not be made durable and are not counted: {_failure}");
+            }
+        }
+        _open.Clear();
+        _draining = false;
+        _failure = null;
+    }
+}

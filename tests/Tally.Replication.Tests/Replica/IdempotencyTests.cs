@@ -1,0 +1,215 @@
+using Tally.Crdt;
+
+namespace Tally.Replication.Tests;
+
+public class IdempotencyTests
+{
+    static readonly VideoId V = VideoId.Parse("v");
+
+    [Fact]
+    public void Submit_ReplaysTheFirstAnswer_ForARetryAfterIt()
+    {
+        var h = new Harness();
+        var first = h.Add("v", 3, key: "k1");
+        h.CompleteAll();
+        h.Add("v", 1);
+        h.CompleteAll();
+        var retry = h.Add("v", 3, key: "k1");
+
+        var answer = h.AnswerOf(retry);
+        Assert.Equal(ViewStatus.Ok, answer.Status);
+        Assert.True(answer.Replayed);
+        Assert.Equal(0UL, answer.Added);
+        Assert.Equal(h.AnswerOf(first).Totals, answer.Totals);
+        Assert.Equal(h.AnswerOf(first).Counts, answer.Counts); // the first answer, not today's count
+        Assert.Empty(h.InFlight);
+        Assert.Equal(4UL, h.OnDisk("v"));
+    }
+
+    [Fact]
+    public void Submit_GivesARetryInFlightTheFirstAnswer_WhenItArrives()
+    {
+        var h = new Harness();
+        var first = h.Add("v", 3, key: "k1");
+        var retry = h.Add("v", 3, key: "k1");
+        Assert.Single(h.InFlight);
+        Assert.False(h.IsAnswered(retry));
+
+        h.CompleteAll();
+        Assert.Equal(h.AnswerOf(first).Totals, h.AnswerOf(retry).Totals);
+        Assert.True(h.AnswerOf(retry).Replayed);
+        Assert.Equal(3UL, h.OnDisk("v"));
+    }
+
+    [Fact]
+    public void Submit_CountsARetry_WhenTheFirstTryWasNotCounted()
+    {
+        var h = new Harness();
+        var first = h.Add("v", 3, key: "k1");
+        var joined = h.Add("v", 3, key: "k1");
+        h.Fail(h.InFlight.Keys.Single());
+        Assert.Equal(ViewStatus.StorageFailed, h.AnswerOf(first).Status);
+        Assert.Equal(ViewStatus.StorageFailed, h.AnswerOf(joined).Status);
+
+        var retry = h.Add("v", 3, key: "k1");
+        h.CompleteAll();
+        Assert.Equal(ViewStatus.Ok, h.AnswerOf(retry).Status);
+        Assert.False(h.AnswerOf(retry).Replayed);
+        Assert.Equal(3UL, h.OnDisk("v"));
+    }
+
+    [Fact]
+    public void Submit_ForgetsABusyFirstTry()
+    {
+        var h = new Harness(options: new ReplicaOptions { CommitsInFlightMax = 1, ViewQueueMax = 1 });
+        h.Add("v");
+        h.Add("v");
+        var busy = h.Add("v", 1, key: "k1");
+        Assert.Equal(ViewStatus.Busy, h.AnswerOf(busy).Status);
+        h.CompleteAll();
+        var retry = h.Add("v", 1, key: "k1");
+        h.CompleteAll();
+        Assert.Equal(ViewStatus.Ok, h.AnswerOf(retry).Status);
+        Assert.False(h.AnswerOf(retry).Replayed);
+    }
+
+    [Fact]
+    public void Submit_AnswersKeyConflict_ForTheSameKeyWithADifferentRequest()
+    {
+        var h = new Harness();
+        h.Add("v", 3, key: "k1");
+        var other = h.Add("v", 4, key: "k1");
+        var otherVideo = h.Add("w", 3, key: "k1");
+        var raise = h.Submit(ViewRequest.Raise(V, 3, "k1"));
+
+        Assert.Equal(ViewStatus.KeyConflict, h.AnswerOf(other).Status);
+        Assert.Equal(ViewStatus.KeyConflict, h.AnswerOf(otherVideo).Status);
+        Assert.Equal(ViewStatus.KeyConflict, h.AnswerOf(raise).Status);
+        Assert.False(h.AnswerOf(other).Refused, "a conflict is final: the key stays the first request's");
+        h.CompleteAll();
+        Assert.Equal(3UL, h.OnDisk("v"));
+    }
+
+    [Fact]
+    public void Submit_RemembersAFinalRefusal()
+    {
+        var h = new Harness();
+        h.Submit(ViewRequest.Raise(V, 10));
+        h.CompleteAll();
+        var first = h.Submit(ViewRequest.Raise(V, 5, "k1"));
+        var retry = h.Submit(ViewRequest.Raise(V, 5, "k1"));
+        Assert.Equal(ViewStatus.Regression, h.AnswerOf(first).Status);
+        Assert.Equal(ViewStatus.Regression, h.AnswerOf(retry).Status);
+        Assert.True(h.AnswerOf(retry).Replayed);
+    }
+
+    [Fact]
+    public void Submit_CountsAgain_AfterTheWindow()
+    {
+        var h = new Harness(options: new ReplicaOptions { IdempotencyWindow = TimeSpan.FromMinutes(1) });
+        h.Add("v", 3, key: "k1");
+        h.CompleteAll();
+        h.Time.Advance(TimeSpan.FromSeconds(59));
+        Assert.True(h.AnswerOf(h.Add("v", 3, key: "k1")).Replayed);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        var late = h.Add("v", 3, key: "k1");
+        h.CompleteAll();
+        Assert.False(h.AnswerOf(late).Replayed);
+        Assert.Equal(6UL, h.OnDisk("v"));
+    }
+
+    [Fact]
+    public void Submit_ForgetsTheOldestKeys_BeyondIdempotencyKeysMax()
+    {
+        var h = new Harness(options: new ReplicaOptions { IdempotencyKeysMax = 2 });
+        foreach (var key in new[] { "a", "b", "c" })
+        {
+            h.Add("v", 1, key);
+            h.CompleteAll();
+        }
+        Assert.Equal(2, h.Replica.KeysRemembered);
+        Assert.True(h.AnswerOf(h.Add("v", 1, "c")).Replayed);
+        var forgotten = h.Add("v", 1, "a");
+        h.CompleteAll();
+        Assert.False(h.AnswerOf(forgotten).Replayed);
+    }
+
+    [Fact]
+    public void Submit_KeepsKeysMaxKeys_WhenForgottenRefusalsAreStillQueued()
+    {
+        var h = new Harness(options: new ReplicaOptions { IdempotencyKeysMax = 2, CommitsInFlightMax = 1, ViewQueueMax = 1 });
+        h.Add("v", 1, "a");
+        h.Add("v", 1, "b");
+        Assert.Equal(ViewStatus.Busy, h.AnswerOf(h.Add("v", 1, "refused")).Status);
+        h.CompleteAll();
+        h.Add("v", 1, "c");
+        h.CompleteAll();
+
+        Assert.Equal(2, h.Replica.KeysRemembered);
+        Assert.True(h.AnswerOf(h.Add("v", 1, "b")).Replayed, "a forgotten refusal must not push a counted key out");
+    }
+
+    [Fact]
+    public void Submit_IgnoresKeys_WhenIdempotencyKeysMaxIsZero()
+    {
+        var h = new Harness(options: new ReplicaOptions { IdempotencyKeysMax = 0 });
+        h.Add("v", 1, "k");
+        h.CompleteAll();
+        Assert.All(h.Appends.Values, a => Assert.Empty(a.Keys));
+        var again = h.Add("v", 1, "k");
+        h.CompleteAll();
+        Assert.False(h.AnswerOf(again).Replayed);
+        Assert.Equal(2UL, h.OnDisk("v"));
+    }
+
+    [Fact]
+    public void TakeReady_CarriesTheKeysOfEveryOpenCommit_InTheAppendThatCoversThem()
+    {
+        var h = new Harness();
+        h.Add("v", 3, key: "k1");
+        h.Add("w", 1, key: "k2");
+        var own = h.InFlightOf(AppendKind.Own);
+        Assert.Equal(["k1"], h.InFlight[own[0]].Keys.Select(k => k.Key));
+        Assert.Equal(["k1", "k2"], h.InFlight[own[1]].Keys.Select(k => k.Key));
+        var record = h.InFlight[own[0]].Keys[0];
+        Assert.Equal([3UL], record.Totals);
+        Assert.Equal(Harness.Start.ToUnixTimeMilliseconds(), record.AcceptedUnixMs);
+        Assert.Equal(Fingerprints.Of(ViewRequest.Add(V, 3, "k1")), record.Fingerprint);
+    }
+
+    [Fact]
+    public void Submit_ReplaysAKeyLoadedFromDisk_AfterARestart_WhenOnlyALaterAppendHeldIt()
+    {
+        var h = new Harness();
+        var first = h.Add("v", 3, key: "k1");
+        h.Add("w", 1);
+        var own = h.InFlightOf(AppendKind.Own);
+        h.Fail(own[0]);
+        h.Complete(own[1]);
+        Assert.Equal(ViewStatus.Ok, h.AnswerOf(first).Status);
+
+        h.CrashAndRestart();
+        var retry = h.Add("v", 3, key: "k1");
+        var answer = h.AnswerOf(retry);
+        Assert.Equal(ViewStatus.Ok, answer.Status);
+        Assert.True(answer.Replayed);
+        Assert.Equal([3UL], answer.Totals);
+        Assert.Equal([(UInt128)3], answer.Counts);
+        Assert.Empty(h.InFlight);
+        Assert.Equal(3UL, h.OnDisk("v"));
+    }
+
+    [Fact]
+    public void Fingerprints_Differ_ForDifferentKindsVideosAndAmounts()
+    {
+        var w = VideoId.Parse("w");
+        UInt128[] prints =
+        [
+            Fingerprints.Of(ViewRequest.Add(V, 3)), Fingerprints.Of(ViewRequest.Raise(V, 3)),
+            Fingerprints.Of(ViewRequest.Batch([new(V, 3)])), Fingerprints.Of(ViewRequest.Add(w, 3)),
+            Fingerprints.Of(ViewRequest.Add(V, 4)), Fingerprints.Of(ViewRequest.Batch([new(V, 3), new(w, 1)])),
+        ];
+        Assert.Equal(prints.Length, prints.Distinct().Count());
+        Assert.Equal(Fingerprints.Of(ViewRequest.Add(V, 3, "a")), Fingerprints.Of(ViewRequest.Add(V, 3, "b")));
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Tally.Replication.Tests;
+
+/// <summary>Two harnessed replicas, n1 and n2, each the other's seed, on one fake clock; messages move only when a
+/// test delivers them.</summary>
+sealed class Pair
+{
+    public Pair(ReplicaOptions? options = null)
+    {
+        var time = new FakeTimeProvider(Harness.Start);
+        N1 = new Harness("n1", options, time, ["n2"]);
+        N2 = new Harness("n2", options, time, ["n1"]);
+    }
+
+    public Harness N1 { get; }
+    public Harness N2 { get; }
+
+    /// <summary>Delivers every released message of <paramref name="from"/> to the other; returns how many.</summary>
+    public int Deliver(Harness from)
+    {
+        var to = from == N1 ? N2 : N1;
+        var messages = from.Sent.Where(m => m.Address == to.Id.Value).ToList();
+        from.Sent.Clear();
+        foreach (var message in messages)
+        {
+            to.Receive(message.Message);
+        }
+        return messages.Count;
+    }
+}
