@@ -110,7 +110,7 @@ public static class VideosApi
             counter = host.Node.State.Get(video);
         }
         var replicas = new SortedDictionary<string, ulong>(StringComparer.Ordinal);
-        var names = new SortedDictionary<string, ulong>(StringComparer.Ordinal);
+        var names = new SortedDictionary<string, UInt128>(StringComparer.Ordinal);
         foreach (var (replica, entry) in counter.Entries)
         {
             replicas[replica.Value] = entry;

@@ -54,7 +54,7 @@ sealed class InProcessNode : IAsyncDisposable
         var builder = NodeApp.CreateBuilder(all);
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<IStateStore>(store);
-        builder.Services.AddSingleton<IIdentityStore>(store.Identity);
+        builder.Services.AddSingleton<IIdentityStore>(store is MemoryStateStore memory ? memory.Identity : new MemoryIdentityStore());
         var app = NodeApp.Build(builder);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new InProcessNode(app, store);
