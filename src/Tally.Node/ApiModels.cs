@@ -6,21 +6,25 @@ namespace Tally.Node;
 /// <param name="Amount">Views to add: 1 to 1,000,000.</param>
 public sealed record AmountBody(long Amount = 1);
 
-/// <summary>Body of <c>PUT /videos/{videoId}/total</c>.</summary>
-/// <param name="Total">The new value of this node's entry; lower than the current one is refused (409).</param>
+/// <summary>Body of <c>PUT /videos/{videoId}/total</c> (an operator action: it needs the admin token).</summary>
+/// <param name="Total">The new value of this node's entry, 0 to 10^15 (<c>GCounter.SetMax</c>; above is 400); lower
+/// than the current one, or a total that would make the video's count here pass 10^15, is refused (409).</param>
 public sealed record TotalBody([property: JsonRequired] ulong Total);
 
-/// <summary>The answer to a view: <c>total</c> = views this replica received, <c>count</c> = views network-wide as this
-/// node knows now. <c>nodeId</c> (the node's name) and <c>replicaId</c> name who took the view: a retry sent to that
-/// node within its idempotency window counts nothing; a retry sent elsewhere counts again.</summary>
-public sealed record ViewResponse(string VideoId, string NodeId, string ReplicaId, ulong Total, ulong Count);
+/// <summary>The answer to a view: <c>total</c> = views this replica received (an entry: at most 2^53-1, exact as a
+/// JavaScript number), <c>count</c> = views network-wide as this node knows now (a sum of entries, written as an exact
+/// JSON integer; see docs/architecture.md, "Numbers", for when it can pass 2^53-1). <c>nodeId</c> (the node's name) and
+/// <c>replicaId</c> name who took the view: a retry sent to that node within its idempotency window counts nothing; a
+/// retry sent elsewhere counts again.</summary>
+public sealed record ViewResponse(string VideoId, string NodeId, string ReplicaId, ulong Total, UInt128 Count);
 
 /// <summary>One video as this node knows it: every replica's entry (<c>replicas</c>, keyed by replica id) and the same
-/// entries summed per node name (<c>names</c>: a name has several replicas after a lost disk or a name conflict).</summary>
-public sealed record VideoResponse(string VideoId, string NodeId, string ReplicaId, ulong Total, ulong Count,
-    IReadOnlyDictionary<string, ulong> Replicas, IReadOnlyDictionary<string, ulong> Names);
+/// entries summed per node name (<c>names</c>: a name has several replicas after a lost disk or a name conflict; sums
+/// of entries, so exact JSON integers of any size).</summary>
+public sealed record VideoResponse(string VideoId, string NodeId, string ReplicaId, ulong Total, UInt128 Count,
+    IReadOnlyDictionary<string, ulong> Replicas, IReadOnlyDictionary<string, UInt128> Names);
 
-public sealed record VideoSummary(string VideoId, ulong Total, ulong Count);
+public sealed record VideoSummary(string VideoId, ulong Total, UInt128 Count);
 
 /// <summary>A page of videos in ordinal id order; pass <c>next</c> as <c>after</c> for the following page (null on
 /// the last page).</summary>

@@ -2,10 +2,12 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tally.Crdt;
+using Tally.Replication;
 
 namespace Tally.Node;
 
-/// <summary>The public API of videos: record views, raise this node's total, read one video, list them.</summary>
+/// <summary>The public API of videos: record views, raise this node's total (an operator action, behind the admin
+/// token), read one video, list them.</summary>
 public static class VideosApi
 {
     public static RouteGroupBuilder MapVideosApi(this IEndpointRouteBuilder app)
@@ -13,13 +15,16 @@ public static class VideosApi
         var group = app.MapGroup("/videos").WithTags("Videos");
         group.MapPost("/{videoId}/views", RecordViewAsync).WithName("RecordView")
             .WithSummary("Count views of a video at this node; answered once they are durable.")
-            .WithDescription("Body (optional): {\"amount\": n}, 1 to 1,000,000, default 1. With an Idempotency-Key header, a retry within the node's idempotency window (default 10 minutes, the newest 100,000 keys) returns the first answer and counts nothing.")
+            .WithDescription("Body (optional): {\"amount\": n}, 1 to 1,000,000, default 1. With an Idempotency-Key header, a retry to the same node within its idempotency window (default 10 minutes, the newest 100,000 keys), also after a crash or restart, returns the first answer's total (and the current count, with header Idempotent-Replayed: true) and counts nothing. A retry sent to another node counts again: retry to the node named in the answer.")
             .Accepts<AmountBody>(isOptional: true, "application/json")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPut("/{videoId}/total", SetTotalAsync).WithName("SetTotal")
-            .WithSummary("Raise this node's entry for a video to a total (the seed's set_to); lower than the current one is 409.")
+            .RequireAuthorization(NodeAuth.AdminPolicy)
+            .WithSummary("Operator action (admin token): raise this node's entry for a video to a total (the seed's set_to).")
+            .WithDescription("Requires 'Authorization: Bearer <admin token>'. Body: {\"total\": n}, n from 0 to 1,000,000,000,000,000 (10^15). Lower than the current entry, or a total that would make the video's count known here pass 10^15, is 409 and changes nothing. Every raise leaves room for more than 8 * 10^15 views, so it cannot stop a video from counting.")
             .Accepts<TotalBody>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{videoId}", GetVideo).WithName("GetVideo")
@@ -47,28 +52,21 @@ public static class VideosApi
         {
             return Problems.InvalidAmount(amount);
         }
-        PendingView? pending;
-        if (context.Request.Headers.TryGetValue(IdempotencyCache.HeaderName, out var keys) && idempotency.Enabled)
+        var admission = idempotency.Admit(context.Request, Fingerprints.Of(ViewRequest.Add(video, (ulong)amount)),
+            PendingView.Add(video, (ulong)amount), recorder.Submit);
+        if (admission.Problem is { } refused)
         {
-            var key = keys.ToString();
-            if (keys.Count != 1 || !IdempotencyCache.IsValidKey(key))
-            {
-                return Problems.BadIdempotencyKey();
-            }
-            pending = idempotency.GetOrSubmit(key, $"views {video} {amount}", () => recorder.Submit(PendingView.Add(video, (ulong)amount)));
-            if (pending is null)
-            {
-                return Problems.IdempotencyKeyReused();
-            }
+            return refused;
         }
-        else
-        {
-            pending = recorder.Submit(PendingView.Add(video, (ulong)amount));
-        }
+        var pending = admission.View!;
         await pending.Completion.ConfigureAwait(false);
-        return pending.Status == ViewStatus.Ok
-            ? TypedResults.Ok(new ViewResponse(video.Value, host.Name, host.Id.Value, pending.Total, pending.Count))
-            : Problems.For(pending, context);
+        if (pending.Status != ViewStatus.Ok)
+        {
+            return Problems.For(pending, context);
+        }
+        // A retry gets the first answer's total and the count as of now (never lower than the first one's).
+        var count = admission.Replayed ? host.Counts([video], context.Response)[0] : pending.Count;
+        return TypedResults.Ok(new ViewResponse(video.Value, host.Name, host.Id.Value, pending.Total, count));
     }
 
     internal static async Task<Results<Ok<ViewResponse>, ValidationProblem, ProblemHttpResult>> SetTotalAsync(
@@ -83,9 +81,9 @@ public static class VideosApi
         {
             return problem;
         }
-        if (body.Value is not { } total)
+        if (body.Value is not { } total || total.Total > GCounter.SetMax)
         {
-            return Problems.Invalid("total", "The body must be {\"total\": n} with n a whole number from 0 to 18446744073709551615.");
+            return Problems.Invalid("total", $"The body must be {{\"total\": n}} with n a whole number from 0 to {GCounter.SetMax} (10^15).");
         }
         var pending = recorder.Submit(PendingView.Raise(video, total.Total));
         await pending.Completion.ConfigureAwait(false);
@@ -106,11 +104,11 @@ public static class VideosApi
             counter = host.Node.State.Get(video);
         }
         var replicas = new SortedDictionary<string, ulong>(StringComparer.Ordinal);
-        var names = new SortedDictionary<string, ulong>(StringComparer.Ordinal);
+        var names = new SortedDictionary<string, UInt128>(StringComparer.Ordinal);
         foreach (var (replica, entry) in counter.Entries)
         {
             replicas[replica.Value] = entry;
-            names[replica.Name] = checked(names.GetValueOrDefault(replica.Name) + entry); // within the video's sum
+            names[replica.Name] = names.GetValueOrDefault(replica.Name) + entry; // a part of the video's sum: cannot wrap
         }
         return TypedResults.Ok(new VideoResponse(video.Value, host.Name, host.Id.Value, counter.EntryOf(host.Id), counter.Value, replicas, names));
     }

@@ -65,37 +65,57 @@ public sealed partial class ReplicaNode
     /// <summary>The node's own entry for <paramref name="video"/>: views it received.</summary>
     public ulong Total(VideoId video) => _state.EntryOf(video, Id);
 
-    /// <summary>The network-wide count for <paramref name="video"/> as this node knows it now.</summary>
-    public ulong Count(VideoId video) => _state.ValueOf(video);
+    /// <summary>The network-wide count for <paramref name="video"/> as this node knows it now (a sum of entries, so a
+    /// <see cref="UInt128"/>: it never wraps, whatever the peers hold).</summary>
+    public UInt128 Count(VideoId video) => _state.ValueOf(video);
 
     /// <summary>Adds <paramref name="amount"/> own views of <paramref name="video"/> to <paramref name="batch"/>
     /// (absolute new own entries) and returns the new entry. Changes no state.</summary>
-    /// <exception cref="CounterOverflowException">The entry or the video's count would pass 2^64-1; the batch is unchanged.</exception>
+    /// <remarks>Only this node's own entry limits a view: other replicas' entries, however large, can never stop a
+    /// video from counting here, and the count cannot overflow.</remarks>
+    /// <exception cref="CounterOverflowException">This node's entry would pass <see cref="GCounter.EntryMax"/>; the
+    /// batch is unchanged.</exception>
     public ulong PrepareView(CounterMap batch, VideoId video, ulong amount)
     {
         var current = Math.Max(_state.EntryOf(video, Id), batch.EntryOf(video, Id));
-        if (ulong.MaxValue - current < amount || ulong.MaxValue - _state.ValueOf(video) < current - _state.EntryOf(video, Id) + amount)
+        if (!GCounter.Fits(current, amount))
         {
-            throw new CounterOverflowException($"Video '{video}': {amount} more views would pass 2^64-1.");
+            throw new CounterOverflowException(
+                $"Video '{video}': {amount} more views would take this node's entry ({current}) past {GCounter.EntryMax}.");
         }
         return batch.RaiseTo(video, Id, current + amount);
     }
 
-    /// <summary>The seed's <c>set_to</c>: raises this node's entry for <paramref name="video"/> to
-    /// <paramref name="total"/> in <paramref name="batch"/>. Changes no state.</summary>
+    /// <summary>The seed's <c>set_to</c>, an operator action: raises this node's entry for <paramref name="video"/>
+    /// to <paramref name="total"/> in <paramref name="batch"/>. Changes no state. Equal to the entry changes nothing.</summary>
+    /// <remarks>A raise may not pass <see cref="GCounter.SetMax"/>, nor make the video's count as known here pass it,
+    /// so a raise always leaves room for views and keeps counts exact in JSON (docs/architecture.md, "Numbers").</remarks>
     /// <exception cref="CounterRegressionException"><paramref name="total"/> is below the current entry.</exception>
+    /// <exception cref="CounterOverflowException"><paramref name="total"/> or the count after the raise would pass
+    /// <see cref="GCounter.SetMax"/>; the batch is unchanged.</exception>
     public ulong PrepareRaise(CounterMap batch, VideoId video, ulong total)
     {
-        var current = Math.Max(_state.EntryOf(video, Id), batch.EntryOf(video, Id));
+        var applied = _state.EntryOf(video, Id);
+        var current = Math.Max(applied, batch.EntryOf(video, Id));
         if (total < current)
         {
             throw new CounterRegressionException(Id, current, total);
         }
-        if (total > current && ulong.MaxValue - _state.ValueOf(video) < total - _state.EntryOf(video, Id))
+        if (total == current)
         {
-            throw new CounterOverflowException($"Video '{video}': a total of {total} would pass 2^64-1 views.");
+            return current;
         }
-        return total == current ? current : batch.RaiseTo(video, Id, total);
+        if (total > GCounter.SetMax)
+        {
+            throw new CounterOverflowException($"Video '{video}': a total of {total} is past the largest set_to total, {GCounter.SetMax}.");
+        }
+        var count = _state.ValueOf(video) - applied + total;
+        if (count > GCounter.SetMax)
+        {
+            throw new CounterOverflowException(
+                $"Video '{video}': a total of {total} would make its count {count}, past the largest set_to count, {GCounter.SetMax}.");
+        }
+        return batch.RaiseTo(video, Id, total);
     }
 
     /// <summary>Merges a batch of own entries made durable by the host.</summary>

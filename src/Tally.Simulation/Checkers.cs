@@ -42,8 +42,8 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     readonly List<ReplicaId> _replicaIds = [];
     readonly Dictionary<int, ulong[]> _survived = [];
     readonly ulong[] _destroyed = new ulong[videos.Count];
-    readonly ulong[] _boundSum = new ulong[videos.Count];
-    readonly List<ulong[]> _lastCount = [];
+    readonly UInt128[] _boundSum = new UInt128[videos.Count];
+    readonly List<UInt128[]> _lastCount = [];
     readonly List<int> _mismatched = [];
     ulong[]? _target;
     long _mismatchedTotal;
@@ -56,7 +56,7 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     public bool Converged => _target is not null && _mismatchedTotal == 0;
 
     /// <summary>Σ_r D(r, v): the most any node may count for <paramref name="video"/>.</summary>
-    public ulong Bound(int video) => _boundSum[video];
+    public UInt128 Bound(int video) => _boundSum[video];
 
     /// <summary>D(r, v) of the replica node <paramref name="node"/> runs now.</summary>
     public ulong DurableOwn(int node, int video) => _durableOwnMax[_nodeReplica[node]][video];
@@ -75,7 +75,7 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     internal void Register(SimNode node)
     {
         _nodeReplica.Add(-1);
-        _lastCount.Add(new ulong[videos.Count]);
+        _lastCount.Add(new UInt128[videos.Count]);
         _mismatched.Add(0);
     }
 
@@ -305,7 +305,7 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
         CheckEntries(node, map, video, v);
     }
 
-    void CheckCount(SimNode node, VideoId video, int v, ulong count)
+    void CheckCount(SimNode node, VideoId video, int v, UInt128 count)
     {
         if (count > _boundSum[v])
         {

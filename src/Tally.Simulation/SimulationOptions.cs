@@ -17,6 +17,10 @@ public enum WireMode
 /// <see cref="Seed"/>. Rounds are gossip intervals.</summary>
 public sealed class SimulationOptions
 {
+    /// <summary>Clients retry their recent requests, with the same idempotency key, to a node that restarted with
+    /// its disk (acknowledged and unanswered ones alike); the exact-sum checker then proves no retry counts twice.</summary>
+    public bool ClientRetries { get; set; } = true;
+
     public int Seed { get; set; } = 1;
 
     [Range(1, 20_000)]
@@ -76,6 +80,13 @@ public sealed class SimulationOptions
     /// <summary>Rounds a crashed node stays down (drawn uniformly from 1 to this; at most until the heal).</summary>
     [Range(1, 10_000)]
     public int DowntimeRoundsMax { get; set; } = 5;
+
+    /// <summary>Operator raises (set_to) at random times, nodes and videos in the active phase, each to the edge of the
+    /// number domain (<see cref="Tally.Crdt.GCounter.SetMax"/> less up to twice <see cref="Views"/>), so raises on
+    /// different sides of a partition add up and views keep counting on top of them (docs/architecture.md,
+    /// "Numbers"). A raise the node refuses (409) acknowledges nothing.</summary>
+    [Range(0, 1000)]
+    public int Raises { get; set; }
 
     /// <summary>Nodes that join (blank disk, seeds only) at random times in the active phase.</summary>
     [Range(0, 1000)]

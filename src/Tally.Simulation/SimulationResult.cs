@@ -25,8 +25,8 @@ public sealed record SimulationResult
     /// <summary>Acknowledged views destroyed with a lost disk before any surviving copy held them (the convergence
     /// target is <see cref="Acknowledged"/> less these; see <see cref="Checkers"/>).</summary>
     public ulong Destroyed { get; init; }
-    public required ulong FinalMin { get; init; }
-    public required ulong FinalMax { get; init; }
+    public required UInt128 FinalMin { get; init; }
+    public required UInt128 FinalMax { get; init; }
     public required ulong TraceHash { get; init; }
     public required long Events { get; init; }
     public required TimeSpan WallTime { get; init; }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tally.Crdt;
 
 namespace Tally.Simulation;
 
@@ -29,6 +30,7 @@ public static class Simulator
             }
         }
         ScheduleViews(cluster, options, active, heal);
+        ScheduleRaises(cluster, options, active, heal);
         FaultInjector.ScheduleScripted(cluster, options.Schedule, active, heal);
         FaultInjector.ScheduleRandom(cluster, options, faults, active, heal);
         cluster.At(heal, () => FaultInjector.Heal(cluster));
@@ -56,7 +58,7 @@ public static class Simulator
             }
         }
         var elapsed = cluster.Time.Now - heal;
-        var live = cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => cluster.TotalCount(n.Index)).DefaultIfEmpty(0UL).ToList();
+        var live = cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => cluster.TotalCount(n.Index)).DefaultIfEmpty(UInt128.Zero).ToList();
         return new SimulationResult
         {
             Seed = options.Seed,
@@ -88,6 +90,20 @@ public static class Simulator
     {
         var roots = cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => n.Replica!.State.Digest(64).Root).ToList();
         return roots.All(r => r == roots[0]);
+    }
+
+    /// <summary>Operator raises at random times of the active phase, each to <see cref="GCounter.SetMax"/> minus up to
+    /// twice the views, so that some fit under the limit (which counts the other nodes' views) and some are refused,
+    /// from a random source of their own, so adding raises does not change any other draw of the seed.</summary>
+    static void ScheduleRaises(Cluster cluster, SimulationOptions options, long active, long heal)
+    {
+        var r = new Random(Cluster.Derive(options.Seed, 8));
+        for (var i = 0; i < options.Raises; i++)
+        {
+            var (when, node, video, total) = (active + (long)(r.NextDouble() * (heal - active)), r.Next(options.Nodes),
+                r.Next(options.Videos), GCounter.SetMax - (ulong)r.NextInt64(2 * options.Views + 1));
+            cluster.At(when, () => cluster.Raise(node, video, total));
+        }
     }
 
     /// <summary>Views spread evenly (with jitter) over the active phase, or all at its start when it has no rounds.</summary>

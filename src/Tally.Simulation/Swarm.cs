@@ -48,6 +48,9 @@ public static class Swarm
             faults.AddRange(UnsafeDiskLoss(r, nodes, rounds));
         }
         options.Schedule = new FaultSchedule(faults);
+        // Drawn from a source of their own, so the draws above stay what they were for every seed.
+        var edge = new Random(Cluster.Derive(seed, 101));
+        options.Raises = edge.Next(3) == 0 ? edge.Next(1, 4) : 0;
         return options;
     }
 

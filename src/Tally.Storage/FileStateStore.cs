@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Tally.Storage.Files;
 using Tally.Replication;
 
 namespace Tally.Storage;
@@ -11,7 +12,7 @@ namespace Tally.Storage;
 /// <remarks>
 /// <para>Lifecycle: the constructor takes the directory's lock (<see cref="DataDirectoryLockedException"/> if another
 /// store holds it); <see cref="LoadAsync"/> runs once, first, recovers the directory and starts the writer; then
-/// <see cref="AppendAsync"/> and <see cref="SnapshotAsync"/> may be called from any thread;
+/// <see cref="AppendAsync(Tally.Crdt.CounterMap, System.Threading.CancellationToken)"/> and <see cref="SnapshotAsync(Tally.Crdt.CounterMap, Tally.Replication.KeyRetention, System.Threading.CancellationToken)"/> may be called from any thread;
 /// <see cref="DisposeAsync"/> finishes queued appends and releases the lock.</para>
 /// <para>Group commit: appends go through a bounded queue to one writer, which takes every waiting append (up to
 /// <see cref="StorageOptions.BatchBytesMax"/>), writes them with one call, fsyncs once and then completes them all.</para>
@@ -30,13 +31,25 @@ public sealed partial class FileStateStore : IStateStore, IAsyncDisposable
     readonly DirectoryLock _lock;
     readonly Channel<WriteCommand> _queue;
     readonly SemaphoreSlim _snapshotGate = new(1, 1);
+    readonly IStorageFiles _files;
     int _phase;
     Task _writer = Task.CompletedTask;
 
     /// <exception cref="ValidationException"><paramref name="options"/> break their DataAnnotations.</exception>
     /// <exception cref="DataDirectoryLockedException">Another open store holds the directory.</exception>
     public FileStateStore(StorageOptions options, ILogger<FileStateStore> logger, IMeterFactory? meterFactory = null)
+        : this(options, logger, meterFactory, OsFiles.Instance)
     {
+    }
+
+    /// <summary>A store that changes its files through <paramref name="files"/> (tests: a layer that simulates
+    /// power loss); <see cref="OsFiles.Instance"/> is the real file system.</summary>
+    /// <exception cref="ValidationException"><paramref name="options"/> break their DataAnnotations.</exception>
+    /// <exception cref="DataDirectoryLockedException">Another open store holds the directory.</exception>
+    public FileStateStore(StorageOptions options, ILogger<FileStateStore> logger, IMeterFactory? meterFactory, IStorageFiles files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        _files = files;
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         _options = options;
         _logger = logger;
@@ -61,7 +74,7 @@ public sealed partial class FileStateStore : IStateStore, IAsyncDisposable
 
     /// <summary>True when the log since the newest snapshot holds at least
     /// <see cref="StorageOptions.SnapshotLogBytesMax"/> bytes and no snapshot is being written: the host should call
-    /// <see cref="SnapshotAsync"/> soon (replay time and disk use grow with the log).</summary>
+    /// <see cref="SnapshotAsync(Tally.Crdt.CounterMap, Tally.Replication.KeyRetention, System.Threading.CancellationToken)"/> soon (replay time and disk use grow with the log).</summary>
     public bool NeedsSnapshot =>
         Volatile.Read(ref _phase) == Open && Stats.LogBytes >= _options.SnapshotLogBytesMax && _snapshotGate.CurrentCount > 0;
 

@@ -18,6 +18,9 @@ public sealed class SecurityTests
         { "GET", "/admin/faults", null },
         { "POST", "/admin/faults", InProcessNode.ClusterKey },
         { "DELETE", "/admin/faults", "wrong" },
+        { "PUT", "/videos/v1/total", null },
+        { "PUT", "/videos/v1/total", "wrong" },
+        { "PUT", "/videos/v1/total", InProcessNode.ClusterKey },
     };
 
     [Theory]

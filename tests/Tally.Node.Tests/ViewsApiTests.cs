@@ -25,7 +25,18 @@ public sealed class ViewsApiTests
     {
         await using var node = await InProcessNode.StartAsync();
         await node.Client.ViewAsync("v1", 5);
-        var body = await node.Client.ViewAsync("v1", 7);
+        var hold = node.Store.HoldAppends();
+        var answer = node.Client.ViewAsync("v1", 7);
+        await hold.Started.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        // The append of 7 has begun and is held. A node that answers before its append is durable answers now; a
+        // correct one cannot answer until the release, however long it waits, so this window can only let a broken
+        // node through on a very slow machine, never fail a correct one.
+        var first = await Task.WhenAny(answer, Task.Delay(TimeSpan.FromSeconds(1), Ct));
+        Assert.True(first != answer, "the node answered while the append of its view was still held: it must answer only once the view is stored");
+        Assert.True(node.Store.Disk.EntryOf(Crdt.VideoId.Parse("v1"), Crdt.ReplicaId.Parse("n1")) == 5, "a held append is not on disk yet");
+        hold.Release();
+        var body = await answer;
 
         Assert.Equal(12UL, body.U64("total"));
         Assert.Equal(12UL, body.U64("count"));
@@ -47,33 +58,6 @@ public sealed class ViewsApiTests
         Assert.True(node.Store.Appends - before <= 50, $"views waiting for the disk must share commits; {node.Store.Appends - before} appends for 100 views");
         Assert.True(node.Store.Disk.EntryOf(Crdt.VideoId.Parse("hot"), Crdt.ReplicaId.Parse("n1")) == 100,
             "commits in flight together must chain their entries, so the disk holds every view");
-    }
-
-    [Fact]
-    public async Task RecordBatch_CountsNothing_WhenOneVideoWouldOverflow()
-    {
-        await using var node = await InProcessNode.StartAsync();
-        using var raised = await node.Client.PutAsync("/videos/a/total", Http.Json($$"""{"total": {{ulong.MaxValue - 1}}}"""), Ct);
-        Assert.Equal(HttpStatusCode.OK, raised.StatusCode);
-
-        using var response = await node.Client.PostAsync("/views", Http.Json("""{"views":[{"videoId":"b"},{"videoId":"a","amount":2}]}"""), Ct);
-
-        Assert.Contains("2^64-1", await response.AssertProblemAsync(409));
-        Assert.Equal(0UL, (await node.Client.GetJsonAsync("/videos/b")).U64("count"));
-        Assert.Equal(ulong.MaxValue - 1, (await node.Client.GetJsonAsync("/videos/a")).U64("count"));
-        Assert.Equal(1UL, (await node.Client.ViewAsync("b")).U64("total"));
-    }
-
-    [Fact]
-    public async Task SetTotal_Answers409_WhenTheCountWouldOverflow()
-    {
-        var disk = new Crdt.CounterMap();
-        disk.Increment(Crdt.VideoId.Parse("v1"), Crdt.ReplicaId.Parse("n2"), 10);
-        await using var node = await InProcessNode.StartAsync(new MemoryStateStore(disk));
-        using var response = await node.Client.PutAsync("/videos/v1/total", Http.Json($$"""{"total": {{ulong.MaxValue}}}"""), Ct);
-
-        await response.AssertProblemAsync(409);
-        Assert.Equal(10UL, (await node.Client.GetJsonAsync("/videos/v1")).U64("count"));
     }
 
     [Fact]
@@ -106,10 +90,10 @@ public sealed class ViewsApiTests
     public async Task SetTotal_RaisesEntry_AndRefusesLowerWith409()
     {
         await using var node = await InProcessNode.StartAsync();
-        using var raised = await node.Client.PutAsync("/videos/v1/total", Http.Json("""{"total": 10}"""), Ct);
+        using var raised = await node.Client.SendAsync(node.Admin(HttpMethod.Put, "/videos/v1/total", Http.Json("""{"total": 10}""")), Ct);
         Assert.Equal(10UL, (await raised.ReadJsonAsync()).U64("total"));
 
-        using var lower = await node.Client.PutAsync("/videos/v1/total", Http.Json("""{"total": 9}"""), Ct);
+        using var lower = await node.Client.SendAsync(node.Admin(HttpMethod.Put, "/videos/v1/total", Http.Json("""{"total": 9}""")), Ct);
         var detail = await lower.AssertProblemAsync(409);
 
         Assert.Contains("cannot be lowered", detail);
@@ -121,43 +105,10 @@ public sealed class ViewsApiTests
     {
         await using var node = await InProcessNode.StartAsync();
         await node.Client.ViewAsync("v1", 4);
-        using var same = await node.Client.PutAsync("/videos/v1/total", Http.Json("""{"total": 4}"""), Ct);
+        using var same = await node.Client.SendAsync(node.Admin(HttpMethod.Put, "/videos/v1/total", Http.Json("""{"total": 4}""")), Ct);
 
         Assert.Equal(HttpStatusCode.OK, same.StatusCode);
         Assert.Equal(4UL, (await same.ReadJsonAsync()).U64("total"));
-    }
-
-    [Fact]
-    public async Task RecordView_CountsOnce_WhenRetriedWithSameIdempotencyKey()
-    {
-        await using var node = await InProcessNode.StartAsync();
-        async Task<ulong> SendAsync()
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/videos/v1/views") { Content = Http.Json("""{"amount":2}""") };
-            request.Headers.Add("Idempotency-Key", "order-42");
-            using var response = await node.Client.SendAsync(request, Ct);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            return (await response.ReadJsonAsync()).U64("total");
-        }
-
-        var answers = await Task.WhenAll(SendAsync(), SendAsync(), SendAsync());
-
-        Assert.All(answers, a => Assert.Equal(2UL, a));
-        Assert.Equal(2UL, (await node.Client.GetJsonAsync("/videos/v1")).U64("count"));
-    }
-
-    [Fact]
-    public async Task RecordView_Answers422_WhenIdempotencyKeyIsReusedForAnotherRequest()
-    {
-        await using var node = await InProcessNode.StartAsync();
-        foreach (var (amount, status) in new[] { (1, 200), (2, 422) })
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/videos/v1/views") { Content = Http.Json($$"""{"amount":{{amount}}}""") };
-            request.Headers.Add("Idempotency-Key", "k1");
-            using var response = await node.Client.SendAsync(request, Ct);
-            Assert.Equal(status, (int)response.StatusCode);
-        }
-        Assert.Equal(1UL, (await node.Client.GetJsonAsync("/videos/v1")).U64("count"));
     }
 
     [Fact]
@@ -174,19 +125,6 @@ public sealed class ViewsApiTests
         Assert.Equal(["a", "b"], results.Select(r => r.GetProperty("videoId").GetString()));
         Assert.Equal(5UL, results[0].U64("total"));
         Assert.Equal(1UL, results[1].U64("count"));
-    }
-
-    [Fact]
-    public async Task RecordView_Answers500AndCountsNothing_WhenStorageFails()
-    {
-        await using var node = await InProcessNode.StartAsync();
-        node.Store.Fail = true;
-        using var response = await node.Client.PostAsync("/videos/v1/views", null, Ct);
-        var detail = await response.AssertProblemAsync(500);
-        node.Store.Fail = false;
-
-        Assert.Contains("not acknowledged", detail);
-        Assert.Equal(0UL, (await node.Client.GetJsonAsync("/videos/v1")).U64("count"));
     }
 
     [Fact]

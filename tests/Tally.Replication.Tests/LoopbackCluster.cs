@@ -18,6 +18,9 @@ sealed class LoopbackCluster
     /// <summary>The cluster identity each new node starts with.</summary>
     public ClusterIdentity Cluster { get; set; }
     public ReplicationOptions Options { get; } = new();
+
+    /// <summary>Every message delivered, as encoded on the wire (for codec and corruption tests).</summary>
+    public List<byte[]> Wire { get; } = [];
     readonly Random _random = new(42);
 
     public ReplicaNode Add(string id, bool withDisk = true, params string[] seeds)
@@ -63,7 +66,9 @@ sealed class LoopbackCluster
         {
             if (Nodes.TryGetValue(to, out var target))
             {
-                var decoded = GossipCodec.Decode(GossipCodec.Encode(message));
+                var bytes = GossipCodec.Encode(message);
+                Wire.Add(bytes);
+                var decoded = GossipCodec.Decode(bytes);
                 Deliver(target.Receive(decoded), to);
             }
         }

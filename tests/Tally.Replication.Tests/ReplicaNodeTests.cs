@@ -36,7 +36,7 @@ public class ReplicaNodeTests
         }
         foreach (var node in cluster.Nodes.Values)
         {
-            var count = Enumerable.Range(1, 3).Aggregate(0UL, (s, v) => s + node.Count(VideoId.Parse($"v{v}")));
+            var count = Enumerable.Range(1, 3).Aggregate(UInt128.Zero, (s, v) => s + node.Count(VideoId.Parse($"v{v}")));
             Assert.True(count == sent, $"{node.Id} must count all {sent} views, counts {count}");
         }
     }

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Tally.Storage.Files;
 
 namespace Tally.Storage.Format;
 
@@ -6,29 +7,48 @@ namespace Tally.Storage.Format;
 /// mix: write a temporary file, fsync it, rename it over the name, fsync the directory.</summary>
 static class DurableFile
 {
-    public static void WriteAtomically(string directory, string name, IReadOnlyList<ReadOnlyMemory<byte>> parts)
+    public static void WriteAtomically(string directory, string name, IReadOnlyList<ReadOnlyMemory<byte>> parts) =>
+        WriteAtomically(OsFiles.Instance, directory, name, parts);
+
+    public static void WriteAtomically(IStorageFiles files, string directory, string name, IReadOnlyList<ReadOnlyMemory<byte>> parts)
     {
         var path = Path.Combine(directory, name);
         var temp = path + DataFiles.TempSuffix;
-        using (var file = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            RandomAccess.Write(file, parts, 0);
-            RandomAccess.FlushToDisk(file);
+            using (var file = files.Open(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                files.Write(file, parts, 0);
+                files.FlushToDisk(file);
+            }
+            files.Move(temp, path, overwrite: true);
         }
-        File.Move(temp, path, overwrite: true);
-        DirectorySync.Flush(directory);
+        catch
+        {
+            // A full disk must not stay full of our half-written temporary file.
+            try
+            {
+                files.Delete(temp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Load deletes it at the next start.
+            }
+            throw;
+        }
+        files.FlushDirectory(directory);
     }
 
     /// <summary>Creates <paramref name="name"/> holding <paramref name="header"/>, durably (file and name), and returns
     /// it open for appending.</summary>
-    public static SafeFileHandle Create(string directory, string name, byte[] header)
+    public static SafeFileHandle Create(IStorageFiles files, string directory, string name, byte[] header)
     {
-        var file = File.OpenHandle(Path.Combine(directory, name), FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        var file = files.Open(Path.Combine(directory, name), FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
         try
         {
-            RandomAccess.Write(file, header, 0);
-            RandomAccess.FlushToDisk(file);
-            DirectorySync.Flush(directory);
+            files.Write(file, header, 0);
+            files.FlushToDisk(file);
+            files.FlushDirectory(directory);
             return file;
         }
         catch
