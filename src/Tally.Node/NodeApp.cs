@@ -51,6 +51,7 @@ public static class NodeApp
     {
         services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+        services.AddOptions<ReplicaOptions>().BindConfiguration(ReplicaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DiscoveryOptions>().BindConfiguration(DiscoveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DiscoveryOptions>, DiscoveryValidator>();
         services.AddSingleton<IPostConfigureOptions<NodeOptions>, AdvertiseFromHostName>();
@@ -70,21 +71,16 @@ public static class NodeApp
         services.TryAddSingleton<IIdentityStore, MemoryIdentityStore>();
 
         services.AddSingleton<NodeMetrics>();
-        services.AddSingleton<ReplicaHost>();
+        services.AddSingleton<ReplicaExecutor>();
         services.AddSingleton<FaultSet>();
-        services.AddSingleton<IdempotencyCache>();
         services.AddSingleton<GossipSender>();
-        services.AddSingleton<MergeJournal>();
-        services.AddSingleton<PersistQueue>();
-        services.AddSingleton<ViewRecorder>();
         services.AddSingleton<PeerDiscovery>();
-        // Start order: load, then the storage writer, the recorder and the gossip loop (they stop in reverse).
-        services.AddHostedService<ReplicaStartup>();
-        services.AddHostedService(sp => sp.GetRequiredService<PersistQueue>());
-        services.AddHostedService(sp => sp.GetRequiredService<ViewRecorder>());
+        // Start order: load the replica, then its clock, the storage probe and discovery; the server starts last and
+        // stops first, and the replica stops last (it finishes its appends in flight and writes a snapshot).
+        services.AddHostedService(sp => sp.GetRequiredService<ReplicaExecutor>());
         services.AddHostedService<GossipService>();
-        services.AddHostedService<DiscoveryService>();
         services.AddHostedService<StorageProbe>();
+        services.AddHostedService<DiscoveryService>();
 
         services.AddHttpClient<ITransport, HttpTransport>()
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
@@ -133,6 +129,8 @@ public static class NodeApp
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapDefaultEndpoints();
+        app.MapVideoViewsApi();
+        app.MapVideoTotalApi();
         app.MapVideosApi();
         app.MapViewsApi();
         app.MapClusterApi();

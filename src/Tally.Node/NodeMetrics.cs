@@ -33,7 +33,7 @@ public sealed class NodeMetrics
     internal Meter Meter { get; }
 
     /// <summary>Registers the observable instruments that read the replica's state; called once it exists.</summary>
-    internal void Observe(ReplicaHost host)
+    internal void Observe(ReplicaExecutor host)
     {
         Meter.CreateObservableCounter("tally.gossip.rounds", () => host.Stats().Rounds, "{round}", "Gossip rounds run.");
         Meter.CreateObservableCounter("tally.gossip.messages", () => Directions(host, s => (s.MessagesIn, s.MessagesOut)), "{message}", "Gossip messages, by direction.");
@@ -46,7 +46,7 @@ public sealed class NodeMetrics
         Meter.CreateObservableGauge("tally.videos", () => host.VideoCount(), "{video}", "Videos with a positive count.");
     }
 
-    static IEnumerable<Measurement<long>> Directions(ReplicaHost host, Func<ReplicaStats, (long In, long Out)> pick)
+    static IEnumerable<Measurement<long>> Directions(ReplicaExecutor host, Func<ReplicaStats, (long In, long Out)> pick)
     {
         var (received, sent) = pick(host.Stats());
         yield return new(received, new KeyValuePair<string, object?>("direction", "in"));

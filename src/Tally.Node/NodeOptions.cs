@@ -3,7 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace Tally.Node;
 
 /// <summary>One node's identity, addresses, secrets and API limits (section <c>Node</c>; <c>tally node</c> maps its
-/// command-line options and <c>TALLY_*</c> variables here). Gossip tuning is in
+/// command-line options and <c>TALLY_*</c> variables here). The replica's rules (commits in flight, idempotency keys,
+/// leave timeout, ...) are <see cref="Replication.ReplicaOptions"/>, bound from the same section; gossip tuning is
 /// <see cref="Replication.ReplicationOptions"/>.</summary>
 public sealed class NodeOptions
 {
@@ -28,9 +29,6 @@ public sealed class NodeOptions
     /// one). A node refuses to start when its data directory holds another.</summary>
     public string? ClusterId { get; set; }
 
-    /// <summary>Data directory (state log, snapshots, incarnation, replica and cluster ids).</summary>
-    public string? Data { get; set; }
-
     /// <summary>Peers to join through: URLs such as <c>http://node2:8001</c> (DNS names are resolved on connect).</summary>
     public string[] Peers { get; set; } = [];
 
@@ -44,14 +42,6 @@ public sealed class NodeOptions
 
     /// <summary>Seed of the core's random choices (gossip targets); 0 picks one at start.</summary>
     public int Seed { get; set; }
-
-    /// <summary>A retry with the same <c>Idempotency-Key</c> within this window (and while the key is among the
-    /// <see cref="IdempotencyKeysMax"/> newest) gets the first answer and is counted once.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(10);
-
-    [Range(0, 10_000_000)]
-    public int IdempotencyKeysMax { get; set; } = 100_000;
 
     /// <summary>How often a node whose disk cannot be written (full, I/O error) checks whether it can again; until it
     /// can, views get 503 and <c>/health</c> says why.</summary>
@@ -78,19 +68,6 @@ public sealed class NodeOptions
     [Range(1, 100_000)]
     public int PageLimitMax { get; set; } = 1000;
 
-    /// <summary>View requests waiting for the next group commit; more are refused with 503.</summary>
-    [Range(1, 10_000_000)]
-    public int ViewQueueMax { get; set; } = 65_536;
-
-    /// <summary>Most view requests folded into one durable commit.</summary>
-    [Range(1, 1_000_000)]
-    public int CommitViewsMax { get; set; } = 8192;
-
-    /// <summary>Own-view commits in flight at once: while one waits for its fsync the next is already queued at the
-    /// store, so the disk never waits for the node. 1 makes commits strictly one after another.</summary>
-    [Range(1, 64)]
-    public int CommitsInFlightMax { get; set; } = 2;
-
     /// <summary>Gossip sends in flight at once, and to one peer; a message beyond either is dropped (the core
     /// tolerates loss and resends what is not acknowledged).</summary>
     [Range(1, 10_000)]
@@ -105,11 +82,6 @@ public sealed class NodeOptions
 
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long a leaving node waits for a live peer to acknowledge its state before it exits anyway
-    /// (with a warning: its data stays on its disk).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan LeaveTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The advertised address as peers see it, without a trailing slash.</summary>
     public string Address => NodeAddress.Normalize(string.IsNullOrWhiteSpace(Advertise) ? Listen : Advertise);

@@ -31,6 +31,11 @@ public interface IStateStore
     /// call) and drops the log it covers, keeping the request keys <paramref name="keys"/> retains.</summary>
     ValueTask SnapshotAsync(CounterMap state, KeyRetention keys, CancellationToken ct);
 
+    /// <summary>True when the store's log has grown enough that a snapshot should be written soon (replay time and
+    /// disk use grow with it). Readable from any thread. A store that cannot tell says false: the replica then counts
+    /// rows itself (<see cref="ReplicaOptions.SnapshotRowsMin"/>).</summary>
+    bool SnapshotDue => false;
+
     /// <summary>Why appends fail now (disk full, I/O error), or null when the store takes them. Readable from any thread.</summary>
     string? Unavailable { get; }
 

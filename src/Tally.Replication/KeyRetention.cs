@@ -4,9 +4,6 @@ namespace Tally.Replication;
 /// at most the newest <paramref name="CountMax"/>. Keys outside it are forgotten (a retry of one counts again).</summary>
 public readonly record struct KeyRetention(long NotBeforeUnixMs, int CountMax)
 {
-    /// <summary>What <paramref name="request"/> asks a snapshot to keep.</summary>
-    public static KeyRetention Of(SnapshotRequest request) => new(request.KeysSinceUnixMs, request.KeysMax);
-
     /// <summary>Keeps no key (for stores of hosts that do not use idempotency keys).</summary>
     public static KeyRetention None => new(long.MaxValue, 0);
 

@@ -114,11 +114,10 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
         }
     }
 
-    /// <summary>Before a node prepares a view: its own entry must not be below one it already made durable.</summary>
+    /// <summary>Before a node takes a view: its own entry must not be below one it already made durable.</summary>
     internal void BeforeView(SimNode node, VideoId video, int v)
     {
-        var replica = node.Replica!;
-        var current = Math.Max(replica.Total(video), node.OwnBatch?.EntryOf(video, node.Id) ?? 0);
+        var current = node.Core!.Total(video);
         var durable = _durableOwnMax[_nodeReplica[node.Index]][v];
         if (current < durable)
         {
@@ -130,15 +129,15 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     /// <summary>A node (re)started. With <paramref name="diskKept"/>, its own entries must be where they were.</summary>
     internal void OnStarted(SimNode node, bool diskKept)
     {
-        var state = node.Replica!.State;
+        var state = node.Core!.State;
         var counts = _lastCount[node.Index];
         var durable = _durableOwnMax[ReplicaOf(node)];
         for (var v = 0; v < videos.Count; v++)
         {
             counts[v] = state.ValueOf(videos[v]);
-            if (node.Replica.Total(videos[v]) < durable[v])
+            if (node.Core.Total(videos[v]) < durable[v])
             {
-                Fail("own-entry", $"{node.Address} restarted as {node.Id} with its own entry for {videos[v]} at {node.Replica.Total(videos[v])}, " +
+                Fail("own-entry", $"{node.Address} restarted as {node.Id} with its own entry for {videos[v]} at {node.Core.Total(videos[v])}, " +
                     $"below the {durable[v]} that replica made durable{(diskKept ? ": the disk lost own views" : ": a blank disk reused a replica id")}, and it takes views at once");
             }
             CheckRow(node, state, videos[v], v);
@@ -252,7 +251,7 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
     internal void AfterStep(SimNode node, CounterMap? rows, long versionBefore, bool mustPersist)
     {
         Steps++;
-        var state = node.Replica?.State;
+        var state = node.Core?.State;
         if (state is null || state.Version == versionBefore)
         {
             return;
@@ -290,6 +289,45 @@ public sealed class Checkers(IReadOnlyList<VideoId> videos, IReadOnlyList<SimNod
             }
             counts[v] = count;
         }
+    }
+
+    /// <summary>After a step of the replica of <paramref name="node"/>: checks the videos its map changed. (What it
+    /// stores is the replica's rule, checked against its disk by <see cref="CheckStored"/>.)</summary>
+    internal void AfterStep(SimNode node, long versionBefore)
+    {
+        if (node.Core?.State is not { } state || state.Version == versionBefore)
+        {
+            Steps++;
+            return;
+        }
+        state.TryGetDeltaSince(versionBefore, int.MaxValue, out var rows);
+        AfterStep(node, rows, versionBefore, mustPersist: false);
+    }
+
+    /// <summary>Persist, at rest: every entry an up node holds in memory is on its disk (the replica appends every
+    /// merge, and applies own views only once durable). False, with a violation, when an entry is missing.</summary>
+    internal bool CheckStored(SimNode node, bool report)
+    {
+        if (node.Core?.State is not { } state)
+        {
+            return true;
+        }
+        var disk = node.Disk.Durable;
+        foreach (var video in state.Videos)
+        {
+            foreach (var (replica, entry) in state.Get(video).Entries)
+            {
+                if ((disk?.EntryOf(video, replica) ?? 0) < entry)
+                {
+                    if (report)
+                    {
+                        Fail("persist", $"{node.Address} holds entry {entry} of {replica} for {video} in memory, but its disk only {disk?.EntryOf(video, replica) ?? 0} once at rest");
+                    }
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /// <summary>Rows with up to this many replicas get the per-entry bound check at every step; wider rows (large

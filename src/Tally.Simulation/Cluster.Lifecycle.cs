@@ -55,8 +55,7 @@ public sealed partial class Cluster
         node.LastIncarnation = incarnation;
         node.Starts++;
         node.Epoch++;
-        node.OwnBatch = null;
-        node.OwnBatchViews = null;
+        node.Waiting.Clear();
         var loaded = node.Disk.Load();
         // What the node's host does at start (ReplicaHost.StartAsync): a blank disk makes a new replica id; the
         // cluster id is the configured one, else the stored one, else made by a node without peers.
@@ -65,15 +64,12 @@ public sealed partial class Cluster
         node.Id = node.Disk.Replica.Value;
         node.Disk.Cluster = ClusterIdentity.AtStart(node.Disk.Cluster, _options.ClusterIdGiven ? GivenCluster : null,
             node.Seeds.Count > 0, () => ClusterId.New(Time.GetUtcNow(), identities));
-        node.Replica = new ReplicaNode(node.Id, node.Address, incarnation, _replication, Time,
+        node.Core = new ReplicaNode(node.Id, node.Address, incarnation, _replication, Time,
             new Random(Derive(Seed, 4, node.Index, node.Starts)), loaded, node.Seeds, node.Disk.Cluster);
+        node.Replica = new Replica(node.Core, _options.Replica, Time, node.Disk.LoadKeys());
         node.Status = NodeStatus.Up;
         Checkers.OnStarted(node, diskKept: diskKept && loaded is not null);
         Trace.Event(Time.Now, loaded is not null ? "start" : "start-blank", node.Index, incarnation);
-        if (node.LeaveRequested)
-        {
-            node.Replica.BeginLeave();
-        }
         Scheduler.At(Time.Now + (long)(_phases.NextDouble() * IntervalTicks), new SimEvent(EventKind.Tick, node.Index, node.Epoch));
     }
 
@@ -117,42 +113,28 @@ public sealed partial class Cluster
         Restart(index, loseDisk: true);
     }
 
-    /// <summary>The host is asked to leave: it stops taking views, waits for its pending group commit, then calls
-    /// <see cref="ReplicaNode.BeginLeave"/>; it exits once <see cref="ReplicaNode.LeaveComplete"/>.</summary>
+    /// <summary>The operator asks the node to leave (<c>POST /admin/leave</c>): the replica refuses views, begins its
+    /// leave once no own commit is open, and asks to exit once a live peer acknowledged everything. A crash forgets
+    /// the request, as the node's does.</summary>
     public void Leave(int index)
     {
         var node = _nodes[index];
-        if (node.Status == NodeStatus.Left || node.LeaveRequested)
+        if (node.Replica is not { Phase: ReplicaPhase.Serving } replica)
         {
             return;
         }
         Stats.Leaves++;
-        node.LeaveRequested = true;
         Trace.Event(Time.Now, "leave", index, 0);
-        if (node.Replica is { } replica && node.OwnBatch is null)
-        {
-            replica.BeginLeave();
-        }
-    }
-
-    /// <summary>What the host checks after each step of its core: a finished leave ends the process.</summary>
-    void HostChecks(SimNode node)
-    {
-        if (node.Replica is { IsLeaving: true, LeaveComplete: true })
-        {
-            Stop(node, NodeStatus.Left);
-            Trace.Event(Time.Now, "left", node.Index, 0);
-        }
+        replica.Leave();
+        Pump(node);
     }
 
     void Stop(SimNode node, NodeStatus status)
     {
         node.Replica = null;
+        node.Core = null;
         node.Status = status;
-        node.OwnBatch = null;
-        node.OwnBatchViews = null;
-        node.OwnBatchKeys = null;
-        node.Outbox.Clear(); // messages waiting for the commit die with the process
+        node.Waiting.Clear(); // clients waiting for an answer get none (their connection drops)
         node.Disk.Crash();
         Checkers.OnStopped(node);
     }

@@ -12,10 +12,10 @@ public sealed partial class Cluster
             return; // a tick of a process that crashed
         }
         Scheduler.At(Time.Now + IntervalTicks, e);
-        var before = replica.State.Version;
-        Apply(node, replica.Tick());
-        HostChecks(node);
-        Checkers.AfterStep(node, null, before, mustPersist: true);
+        var before = node.Core!.State.Version;
+        replica.Tick();
+        Pump(node);
+        Checkers.AfterStep(node, before);
     }
 
     void OnDeliver(in SimEvent e)
@@ -28,58 +28,52 @@ public sealed partial class Cluster
         }
         Stats.MessagesDelivered++;
         Trace.Message(Time.Now, e.From, e.Node, e.Message!);
-        var before = replica.State.Version;
-        var effects = replica.Receive(e.Message!);
-        if (effects.Refused is { } refused)
+        var before = node.Core!.State.Version;
+        if (replica.Receive(e.Message!) is { } refused)
         {
             // Every simulated node belongs to one cluster: a refusal splits it for good.
             Checkers.Report("cluster", $"{node.Address} refused a message of its own cluster: {refused.Detail}");
         }
-        if (effects.Cluster is { } cluster)
-        {
-            node.Disk.Cluster = cluster; // the host stores it before the merge it came with
-        }
-        Apply(node, effects);
-        HostChecks(node);
-        Checkers.AfterStep(node, effects.Persist, before, mustPersist: true);
+        Pump(node);
+        Checkers.AfterStep(node, before);
     }
 
-    /// <summary>Does what the core asked: append the merged delta and send the messages. With
-    /// <see cref="SimulationOptions.AckAfterDurable"/>, messages wait for the group commit of every merge appended before
-    /// them: they carry acknowledgements of merged state, and a leaving peer exits on one.</summary>
-    void Apply(SimNode node, Effects effects)
+    /// <summary>Does what the replica asks, as the node's executor does: stores an adopted cluster id first, hands
+    /// appends and the snapshot to the disk in number order (each completes after its own latency, or fails), sends
+    /// the released messages, answers the clients, and ends the process on an exit request.</summary>
+    void Pump(SimNode node)
     {
-        if (effects.Persist is { } delta)
-        {
-            node.Disk.Append(delta);
-            ScheduleFlush(node);
-        }
-        var hold = _options.AckAfterDurable && node.Disk.HasPending;
-        foreach (var (address, message) in effects.Messages)
-        {
-            if (hold)
-            {
-                node.Outbox.Add(new Outgoing(address, message));
-            }
-            else
-            {
-                Send(node, address, message);
-            }
-        }
-    }
-
-    /// <summary>Sends what waited for a group commit that has now completed.</summary>
-    void SendHeld(SimNode node)
-    {
-        if (node.Outbox.Count == 0)
+        if (node.Replica is not { } replica)
         {
             return;
         }
-        var held = node.Outbox.ToArray();
-        node.Outbox.Clear();
-        foreach (var (address, message) in held)
+        var ready = replica.TakeReady();
+        if (ready.Cluster is { } cluster)
+        {
+            node.Disk.Cluster = cluster;
+        }
+        foreach (var append in ready.Appends)
+        {
+            node.Disk.Start(append);
+            ScheduleCompletion(node, append.Number);
+        }
+        if (ready.Snapshot is { } snapshot)
+        {
+            node.Disk.Start(snapshot);
+            ScheduleCompletion(node, snapshot.Number);
+        }
+        foreach (var (address, message) in ready.Messages)
         {
             Send(node, address, message);
+        }
+        foreach (var answer in ready.Answers)
+        {
+            Answered(node, answer);
+        }
+        if (ready.Exit is { } exit)
+        {
+            Stop(node, exit.Reason == ExitReason.Left ? NodeStatus.Left : NodeStatus.Down);
+            Trace.Event(Time.Now, exit.Reason == ExitReason.Left ? "left" : "leave-timeout", node.Index, 0);
         }
     }
 

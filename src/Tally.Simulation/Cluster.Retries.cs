@@ -1,8 +1,7 @@
 namespace Tally.Simulation;
 
-/// <summary>Clients that retry. Every client view carries an idempotency key; the host stores the keys of a group
-/// commit with its views (both durable at the same flush, both lost by a crash before it), as the node stores a key
-/// in the same log record as its views. When a node restarts with its disk, the clients of its last
+/// <summary>Clients that retry. Every client view carries an idempotency key; the replica stores the keys of an own
+/// append with its views (durable together, lost together by a crash before it), as on the node. When a node restarts with its disk, the clients of its last
 /// <see cref="RetriesPerNodeMax"/> requests, acknowledged or left unanswered by the crash, send them again to it with
 /// the same key: a durable key is answered without counting, anything else counts once. The exact-sum checker then
 /// fails on any double count or lost view. A node that lost its disk is another replica: its clients' keys are gone
@@ -17,24 +16,10 @@ public sealed partial class Cluster
 
     readonly record struct KeyedRequest(long Key, int Video, ulong Amount);
 
-    /// <summary>A view with an idempotency key: refused (false) when the node takes no views; else counted once, or,
-    /// when the node already holds the key (durably, or in the commit on its way), answered without counting.</summary>
-    bool KeyedView(int index, int video, ulong amount, long key)
-    {
-        var node = _nodes[index];
-        if (node.AcceptsViews && (node.Disk.HasKey(key) || node.OwnBatchKeys?.Contains(key) == true))
-        {
-            Stats.ViewsReplayed++;
-            Trace.Event(Time.Now, "replay", index, video);
-            return true;
-        }
-        if (!View(index, video, amount))
-        {
-            return false;
-        }
-        (node.OwnBatchKeys ??= []).Add(key);
-        return true;
-    }
+    /// <summary>A view with an idempotency key: refused (false) when the node takes no views now; else the replica
+    /// counts it once, or, when it already knows the key (durably, or from a request still in flight), answers from
+    /// the first request without counting.</summary>
+    bool KeyedView(int index, int video, ulong amount, long key) => View(index, video, amount, key);
 
     /// <summary>A new client request to node <paramref name="index"/>, remembered for a retry after a restart.</summary>
     bool NewKeyedView(int index, int video)

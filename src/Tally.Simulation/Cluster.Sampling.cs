@@ -19,7 +19,7 @@ public sealed partial class Cluster
     /// so a <see cref="UInt128"/>, like each count.</summary>
     public UInt128 TotalCount(int index)
     {
-        if (_nodes[index].Replica is not { } replica)
+        if (_nodes[index].Core is not { } replica)
         {
             return 0;
         }

@@ -1,62 +1,55 @@
 using Tally.Crdt;
+using Tally.Replication;
 
 namespace Tally.Simulation;
 
 public sealed partial class Cluster
 {
+    ViewTicket? _refusedNow;
+
     /// <summary>A client sends <paramref name="amount"/> views of video <paramref name="video"/> to node
-    /// <paramref name="index"/>. Returns false when the node refuses (down, recovering, leaving: the real node's
-    /// 503). Accepted views are acknowledged at the node's next group commit.</summary>
-    public bool View(int index, int video, ulong amount = 1)
+    /// <paramref name="index"/>, with idempotency key <paramref name="key"/> (0: none). Returns false when the node
+    /// refuses at once (down, leaving, busy: the real node's 503). Otherwise the replica answers once the views are
+    /// durable (acknowledged), or refuses them later (a failed append no later one carried).</summary>
+    public bool View(int index, int video, ulong amount = 1, long key = 0)
     {
         var node = _nodes[index];
-        if (!node.AcceptsViews)
+        if (node.Replica is not { } replica)
         {
             Stats.ViewsRefused++;
             return false;
         }
         var id = _videos[video];
         Checkers.BeforeView(node, id, video);
-        node.Replica!.PrepareView(node.OwnBatch ??= new CounterMap(), id, amount);
-        (node.OwnBatchViews ??= new ulong[_videos.Length])[video] += amount;
-        Stats.ViewsAccepted++;
+        var ticket = replica.Submit(ViewRequest.Add(id, amount, key == 0 ? null : $"k{key}"));
+        node.Waiting.Add(ticket, new ClientRequest(video, amount, key));
         Trace.Event(Time.Now, "view", index, video);
-        ScheduleFlush(node);
-        return true;
+        _refusedNow = null;
+        Pump(node);
+        return _refusedNow != ticket;
     }
 
     /// <summary>An operator raises node <paramref name="index"/>'s entry for video <paramref name="video"/> to
     /// <paramref name="total"/> (the seed's set_to, the real node's <c>PUT /videos/{id}/total</c>). Returns false when
     /// the node is not taking views or refuses the raise (the real node's 409: lower than its entry, or past
-    /// <see cref="GCounter.SetMax"/>). The raise is acknowledged at the node's next group commit, like a view: what
+    /// <see cref="GCounter.SetMax"/>). The raise is acknowledged once its append is durable, like a view: what
     /// it added counts as acknowledged views.</summary>
     public bool Raise(int index, int video, ulong total)
     {
         var node = _nodes[index];
-        if (!node.AcceptsViews)
+        if (node.Replica is not { } replica)
         {
             Stats.RaisesRefused++;
             return false;
         }
         var id = _videos[video];
         Checkers.BeforeView(node, id, video);
-        var batch = node.OwnBatch ?? new CounterMap();
-        var before = Math.Max(node.Replica!.Total(id), batch.EntryOf(id, node.Id));
-        try
-        {
-            var after = node.Replica.PrepareRaise(batch, id, total);
-            node.OwnBatch = batch;
-            (node.OwnBatchViews ??= new ulong[_videos.Length])[video] += after - before;
-        }
-        catch (Exception e) when (e is CounterOverflowException or CounterRegressionException)
-        {
-            Stats.RaisesRefused++;
-            return false;
-        }
-        Stats.RaisesAccepted++;
+        var ticket = replica.Submit(ViewRequest.Raise(id, total));
+        node.Waiting.Add(ticket, new ClientRequest(video, total, 0, Raise: true));
         Trace.Event(Time.Now, "raise", index, video);
-        ScheduleFlush(node);
-        return true;
+        _refusedNow = null;
+        Pump(node);
+        return _refusedNow != ticket;
     }
 
     /// <summary>A client sends one view of <paramref name="video"/> (-1: a random one) to a random node, trying up to
@@ -75,55 +68,96 @@ public sealed partial class Cluster
         return false;
     }
 
-    void ScheduleFlush(SimNode node)
+    /// <summary>The answer to a client request: acknowledged views count towards what the cluster must converge to.</summary>
+    void Answered(SimNode node, ViewAnswer answer)
     {
-        if (!node.Disk.FlushScheduled)
-        {
-            node.Disk.FlushScheduled = true;
-            Scheduler.At(Time.Now + _options.DiskLatency.Ticks, new SimEvent(EventKind.Flush, node.Index, node.Disk.Epoch));
-        }
-    }
-
-    /// <summary>A group commit: everything appended becomes durable; the own views in it are applied and
-    /// acknowledged.</summary>
-    void OnFlush(in SimEvent e)
-    {
-        var node = _nodes[e.Node];
-        if (node.Disk.Epoch != e.Epoch)
-        {
-            return; // the process crashed before this commit
-        }
-        var batch = node.OwnBatch;
-        if (batch is not null)
-        {
-            node.Disk.Append(batch, node.OwnBatchKeys);
-            Checkers.OnDurable(node, batch);
-        }
-        node.Disk.Flush();
-        Checkers.OnFlushed(node);
-        SendHeld(node);
-        if (batch is null || node.Replica is not { } replica)
+        if (!node.Waiting.Remove(answer.Ticket, out var request))
         {
             return;
         }
-        var before = replica.State.Version;
-        replica.ApplyOwn(batch);
-        var views = node.OwnBatchViews!;
-        node.OwnBatch = null;
-        node.OwnBatchViews = null;
-        node.OwnBatchKeys = null;
-        for (var v = 0; v < views.Length; v++)
+        if (answer.Status != ViewStatus.Ok)
         {
-            _acknowledged[v] += views[v];
-            AcknowledgedTotal += views[v];
+            if (request.Raise)
+            {
+                Stats.RaisesRefused++;
+            }
+            else
+            {
+                Stats.ViewsRefused++;
+            }
+            _refusedNow = answer.Ticket;
+            return;
         }
-        Trace.Event(Time.Now, "ack", node.Index, batch.Count);
+        if (answer.Replayed)
+        {
+            Stats.ViewsReplayed++;
+            Trace.Event(Time.Now, "replay", node.Index, request.Video);
+            return;
+        }
+        if (request.Raise)
+        {
+            Stats.RaisesAccepted++;
+        }
+        else
+        {
+            Stats.ViewsAccepted++;
+        }
+        _acknowledged[request.Video] += answer.Added; // a raise acknowledges what it added, like views
+        AcknowledgedTotal += answer.Added;
+        Trace.Event(Time.Now, "ack", node.Index, request.Video);
         Checkers.OnTargetChanged();
-        Checkers.AfterStep(node, batch, before, mustPersist: false);
-        if (node.LeaveRequested)
+    }
+
+    /// <summary>Each append (or snapshot) completes after its own latency, 0.5 to 1.5 times the disk's, so two in flight
+    /// may complete in either order.</summary>
+    void ScheduleCompletion(SimNode node, long number)
+    {
+        var latency = (long)(_options.DiskLatency.Ticks * (0.5 + _diskRandom.NextDouble()));
+        Scheduler.At(Time.Now + latency, new SimEvent(EventKind.Flush, node.Index, node.Disk.Epoch, Number: number));
+    }
+
+    /// <summary>An append or snapshot completes: durable (own entries in it counted by the checkers before they are
+    /// applied), or failed (nothing of it on the disk).</summary>
+    void OnFlush(in SimEvent e)
+    {
+        var node = _nodes[e.Node];
+        if (node.Disk.Epoch != e.Epoch || node.Replica is not { } replica)
         {
-            replica.BeginLeave();
+            return; // the process crashed before this completed
         }
+        var before = node.Core!.State.Version;
+        var snapshot = node.Disk.IsSnapshot(e.Number);
+        if (_options.DiskFailureRate > 0 && _diskRandom.NextDouble() < _options.DiskFailureRate)
+        {
+            node.Disk.Fail(e.Number);
+            Stats.DiskFailures++;
+            if (snapshot)
+            {
+                replica.SnapshotFailed(e.Number, "simulated I/O error");
+            }
+            else
+            {
+                replica.AppendFailed(e.Number, "simulated I/O error");
+            }
+        }
+        else
+        {
+            if (node.Disk.Complete(e.Number) is { Kind: AppendKind.Own } own)
+            {
+                Checkers.OnDurable(node, own.Delta);
+            }
+            Checkers.OnFlushed(node);
+            if (snapshot)
+            {
+                replica.SnapshotDone(e.Number);
+            }
+            else
+            {
+                replica.AppendDurable(e.Number);
+            }
+        }
+        Pump(node);
+        Checkers.AfterStep(node, before);
     }
 
     /// <summary>From now on the checkers track convergence to the acknowledged views.</summary>

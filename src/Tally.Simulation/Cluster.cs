@@ -3,10 +3,11 @@ using Tally.Replication;
 
 namespace Tally.Simulation;
 
-/// <summary>A simulated cluster: real <see cref="ReplicaNode"/>s, each with a <see cref="SimulatedDisk"/>, talking
-/// through a <see cref="SimulatedNetwork"/> on a <see cref="SimulatedTimeProvider"/>, driven by a discrete-event
-/// <see cref="Scheduler"/> on one thread. The cluster plays the host's part for every node (TigerBeetle's VOPR: the
-/// replicas are real, the clock, network and disk are stubs), and the <see cref="Checkers"/> look at every step.</summary>
+/// <summary>A simulated cluster: real <see cref="Replica"/>s (the node's, with its options), each with a
+/// <see cref="SimulatedDisk"/>, talking through a <see cref="SimulatedNetwork"/> on a <see cref="SimulatedTimeProvider"/>,
+/// driven by a discrete-event <see cref="Scheduler"/> on one thread. The cluster executes each replica's outputs as
+/// the node does (TigerBeetle's VOPR: the replicas are real, the clock, network and disk are stubs), and the
+/// <see cref="Checkers"/> look at every step.</summary>
 public sealed partial class Cluster
 {
     readonly SimulationOptions _options;
@@ -17,6 +18,7 @@ public sealed partial class Cluster
     readonly ulong[] _acknowledged;
     readonly Random _phases;
     readonly Random _clients;
+    readonly Random _diskRandom;
 
     public Cluster(SimulationOptions options)
     {
@@ -28,6 +30,7 @@ public sealed partial class Cluster
         Network = new SimulatedNetwork(new Random(Derive(Seed, 1)), options.Network());
         _phases = new Random(Derive(Seed, 2));
         _clients = new Random(Derive(Seed, 3));
+        _diskRandom = new Random(Derive(Seed, 8));
         _videos = [.. Enumerable.Range(0, options.Videos).Select(i => VideoId.Parse($"v{i}"))];
         _acknowledged = new ulong[_videos.Length];
         Checkers = new Checkers(_videos, _nodes, () => Time.Elapsed);
@@ -90,14 +93,34 @@ public sealed partial class Cluster
     }
 
     /// <summary>Heals every link fault, restarts every crashed node and starts tracking convergence; then runs until
-    /// every up node counts exactly the acknowledged views (and no group commit of views is pending), a violation, or
+    /// every up node counts exactly the acknowledged views (and no view request is open), a violation, or
     /// <paramref name="roundsMax"/> rounds. Returns true when it converged with every checker holding.</summary>
     public bool HealAndConverge(int roundsMax)
     {
         FaultInjector.Heal(this);
-        RunUntil(Time.Now + roundsMax * IntervalTicks, () => Checkers.Converged && !_nodes.Any(n => n.OwnBatch is not null) && ClusterIdsAgree);
-        return Checkers.First is null && Checkers.Converged && ClusterIdsAgree;
+        RunUntil(Time.Now + roundsMax * IntervalTicks, () => Checkers.Converged && _nodes.All(n => n.Settled) && ClusterIdsAgree);
+        var converged = Checkers.First is null && Checkers.Converged && ClusterIdsAgree;
+        if (converged)
+        {
+            CheckStoredAtRest();
+        }
+        return converged && Checkers.First is null;
     }
+
+    /// <summary>At rest, every up node's disk holds what it holds in memory: runs up to <see cref="RestRoundsMax"/>
+    /// more rounds (a failed merge append is retried at the next round), then reports a node whose disk misses an
+    /// entry.</summary>
+    public void CheckStoredAtRest()
+    {
+        RunUntil(Time.Now + RestRoundsMax * IntervalTicks, () => _nodes.All(n => Checkers.CheckStored(n, report: false)));
+        foreach (var node in _nodes)
+        {
+            Checkers.CheckStored(node, report: true);
+        }
+    }
+
+    /// <summary>Rounds <see cref="CheckStoredAtRest"/> waits for the disks.</summary>
+    public const int RestRoundsMax = 20;
 
     /// <summary>Every up node knows the same cluster identity (a cluster id spreads with gossip, as counts do).</summary>
     public bool ClusterIdsAgree

@@ -28,6 +28,9 @@ public sealed class ClusterStats
     public long ViewsRetried { get; internal set; }
     public long ViewsReplayed { get; internal set; }
     public long Crashes { get; internal set; }
+
+    /// <summary>Appends and snapshots the simulated disk failed (<see cref="SimulationOptions.DiskFailureRate"/>).</summary>
+    public long DiskFailures { get; internal set; }
     public long DiskLosses { get; internal set; }
 
     /// <summary>Second processes started with the name of a running node (a copied configuration).</summary>

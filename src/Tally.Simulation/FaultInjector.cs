@@ -93,7 +93,7 @@ static class FaultInjector
     {
         foreach (var node in cluster.Nodes.ToList())
         {
-            if (node.Status != NodeStatus.Up || node.LeaveRequested || random.NextDouble() >= options.CrashRate)
+            if (node.Status != NodeStatus.Up || node.Leaving || random.NextDouble() >= options.CrashRate)
             {
                 continue;
             }
@@ -110,7 +110,7 @@ static class FaultInjector
     /// <summary>A second process with the name of a running node.</summary>
     static void TwinOne(Cluster cluster, Random random)
     {
-        var running = cluster.Nodes.Where(n => n.Status == NodeStatus.Up && !n.LeaveRequested).ToList();
+        var running = cluster.Nodes.Where(n => n.Status == NodeStatus.Up && !n.Leaving).ToList();
         if (running.Count > 0)
         {
             cluster.Twin(running[random.Next(running.Count)].Index);
@@ -119,7 +119,7 @@ static class FaultInjector
 
     static void LeaveOne(Cluster cluster, Random random)
     {
-        var staying = cluster.Nodes.Where(n => n.Status != NodeStatus.Left && !n.LeaveRequested).ToList();
+        var staying = cluster.Nodes.Where(n => n.Status != NodeStatus.Left && !n.Leaving).ToList();
         if (staying.Count > 2)
         {
             cluster.Leave(staying[random.Next(staying.Count)].Index);

@@ -97,7 +97,7 @@ public static class Measurements
         var delta = BytesPerRound(cluster, () => deltaRounds = RoundsUntil(cluster, () => cluster.TotalCount(1) == target, 100), 1);
         delta = delta / Math.Max(1, deltaRounds);
 
-        var n1 = cluster.Nodes[0].Replica!;
+        var n1 = cluster.Nodes[0].Core!;
         var full = GossipCodec.Encode(new GossipMessage
         {
             Kind = GossipKind.Push,

@@ -9,7 +9,7 @@ enum EventKind : byte
     Tick,
     /// <summary>A message arrives at <see cref="SimEvent.Node"/>.</summary>
     Deliver,
-    /// <summary>A node's disk completes a group commit.</summary>
+    /// <summary>A node's disk completes one append or snapshot (<see cref="SimEvent.Number"/>).</summary>
     Flush,
     /// <summary>A scripted action: a fault, a heal, a join, a leave, a sample.</summary>
     Action,
@@ -17,7 +17,7 @@ enum EventKind : byte
 
 /// <summary>One event. <see cref="Epoch"/> ties ticks and flushes to one start of a node (or one life of a disk), so
 /// events of a crashed process are ignored.</summary>
-readonly record struct SimEvent(EventKind Kind, int Node, int Epoch, int From = -1, GossipMessage? Message = null, Action? Action = null);
+readonly record struct SimEvent(EventKind Kind, int Node, int Epoch, int From = -1, GossipMessage? Message = null, Action? Action = null, long Number = 0);
 
 /// <summary>The discrete-event loop: a priority queue ordered by (time, sequence). Equal times keep the order they
 /// were scheduled in, so a run depends only on its seed.</summary>

@@ -3,29 +3,27 @@ using Tally.Replication;
 
 namespace Tally.Simulation;
 
-/// <summary>One node's disk, modelled on a group-committed log: appends collect in a pending buffer and become durable
-/// together at the next flush, in order. A crash loses the pending buffer and keeps what was flushed; a lost disk
-/// loses both, and the identity files with them.</summary>
-/// <remarks>Own views are appended and applied only after the flush that makes them durable (the host's two steps), so
-/// a crash never loses an applied own view. Merged deltas are appended without waiting, so a crash may lose merges
-/// that were applied in memory but not yet flushed: the restarted node has a new incarnation and its peers send them
-/// again. The replica and cluster ids are written synchronously (the node's <c>replica</c> and <c>cluster</c> files).</remarks>
+/// <summary>One node's disk, as the replica sees a store: appends (and snapshots) are handed to it by number and each
+/// completes on its own after a latency, so they complete out of order; some fail. A completed append is durable; a
+/// crash loses every append still in flight and keeps the completed ones; a lost disk loses everything, the identity
+/// files with it.</summary>
+/// <remarks>The replica and cluster ids are written synchronously (the node's <c>replica</c> and <c>cluster</c>
+/// files). Request keys are stored with the append that counts them, as the node's log does.</remarks>
 public sealed class SimulatedDisk
 {
-    readonly List<CounterMap> _pending = [];
-    readonly List<long> _pendingKeys = [];
-    readonly HashSet<long> _keys = [];
+    readonly Dictionary<long, Append> _inFlight = [];
+    readonly Dictionary<long, SnapshotRequest> _snapshots = [];
+    readonly List<IdempotencyRecord> _keys = [];
     CounterMap? _durable;
 
-    /// <summary>Bumped by every crash and wipe, so a flush scheduled before is void.</summary>
+    /// <summary>Bumped by every crash and wipe, so a completion scheduled before is void.</summary>
     public int Epoch { get; private set; }
-
-    public bool FlushScheduled { get; set; }
-
-    public bool HasPending => _pending.Count > 0;
 
     /// <summary>What survives a crash. Null when nothing was ever stored.</summary>
     public CounterMap? Durable => _durable;
+
+    /// <summary>Appends and snapshots handed to the disk and not completed yet.</summary>
+    public int InFlight => _inFlight.Count + _snapshots.Count;
 
     /// <summary>The replica id made with this disk (null for a blank disk: the next start makes one).</summary>
     public ReplicaId? Replica { get; set; }
@@ -35,64 +33,70 @@ public sealed class SimulatedDisk
 
     public long Appends { get; private set; }
     public long Flushes { get; private set; }
+    public long Failures { get; private set; }
 
-    /// <summary>Adds a delta to the pending buffer. It is durable only after the next <see cref="Flush"/>. The disk
-    /// keeps the reference: the caller must not change the delta afterwards (the core's deltas are fresh maps).</summary>
-    public void Append(CounterMap delta)
+    /// <summary>Takes an append; it completes at <see cref="Complete"/> or <see cref="Fail"/>.</summary>
+    public void Start(Append append)
     {
         Appends++;
-        _pending.Add(delta);
+        _inFlight.Add(append.Number, append);
     }
 
-    /// <summary>Appends a delta with the idempotency keys of the requests it counts, in one record: durable together
-    /// at the next <see cref="Flush"/>, lost together by a crash before it.</summary>
-    public void Append(CounterMap delta, IEnumerable<long>? keys)
-    {
-        Append(delta);
-        _pendingKeys.AddRange(keys ?? []);
-    }
+    public void Start(SnapshotRequest snapshot) => _snapshots.Add(snapshot.Number, snapshot);
 
-    /// <summary>True when a flushed record holds <paramref name="key"/> (a node remembers it across restarts).</summary>
-    public bool HasKey(long key) => _keys.Contains(key);
+    /// <summary>True when <paramref name="number"/> is a snapshot in flight (not an append).</summary>
+    public bool IsSnapshot(long number) => _snapshots.ContainsKey(number);
 
-    /// <summary>Makes every pending append durable at once (one group commit).</summary>
-    public void Flush()
+    /// <summary>Makes append or snapshot <paramref name="number"/> durable; returns the append (null for a snapshot).</summary>
+    public Append? Complete(long number)
     {
-        FlushScheduled = false;
-        if (!HasPending)
-        {
-            return;
-        }
         Flushes++;
         _durable ??= new CounterMap();
-        foreach (var delta in _pending)
+        if (_snapshots.Remove(number, out var snapshot))
         {
-            _durable.Merge(delta);
+            // A snapshot holds every record numbered below it (the replica waits for that), so merging it is replacing.
+            _durable.Merge(snapshot.State);
+            var kept = snapshot.Keys.Apply(_keys);
+            _keys.Clear();
+            _keys.AddRange(kept);
+            return null;
         }
-        _pending.Clear();
-        _keys.UnionWith(_pendingKeys);
-        _pendingKeys.Clear();
+        var append = _inFlight[number];
+        _inFlight.Remove(number);
+        _durable.Merge(append.Delta);
+        _keys.AddRange(append.Keys);
+        return append;
     }
 
-    /// <summary>The process died: pending appends are gone, flushed ones stay.</summary>
+    /// <summary>Append or snapshot <paramref name="number"/> failed: nothing of it is on the disk.</summary>
+    public void Fail(long number)
+    {
+        Failures++;
+        _inFlight.Remove(number);
+        _snapshots.Remove(number);
+    }
+
+    /// <summary>The process died: appends in flight are gone, completed ones stay.</summary>
     public void Crash()
     {
-        _pending.Clear();
-        _pendingKeys.Clear();
-        FlushScheduled = false;
+        _inFlight.Clear();
+        _snapshots.Clear();
         Epoch++;
     }
 
-    /// <summary>The disk is lost (or replaced by a blank one): state and identity.</summary>
+    /// <summary>The disk is lost (or replaced by a blank one): state, keys and identity.</summary>
     public void Wipe()
     {
         Crash();
         _durable = null;
+        _keys.Clear();
         Replica = null;
         Cluster = default;
-        _keys.Clear();
     }
 
     /// <summary>What a restarted node loads: a copy of the durable state, or null for a blank disk.</summary>
     public CounterMap? Load() => _durable?.Clone();
+
+    /// <summary>The request keys a restarted node loads, oldest first.</summary>
+    public IReadOnlyList<IdempotencyRecord> LoadKeys() => [.. _keys];
 }

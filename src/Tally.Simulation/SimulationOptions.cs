@@ -64,9 +64,15 @@ public sealed class SimulationOptions
     [Range(0.0, 1.0)]
     public double Reorder { get; set; }
 
-    /// <summary>Time from an append to the group commit that makes it durable.</summary>
+    /// <summary>Typical time from an append to its completion (durable or failed). Each append draws its own latency
+    /// from 0.5 to 1.5 times this, so appends in flight complete out of order, as a real store's can.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan DiskLatency { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Fraction of appends and snapshots that fail (nothing of them reaches the disk): the replica answers
+    /// the views in them 503 unless a later append carries them, and appends failed merges again.</summary>
+    [Range(0.0, 0.5)]
+    public double DiskFailureRate { get; set; }
 
     /// <summary>Probability per node per round of a crash during the active phase (memory lost, disk kept).</summary>
     [Range(0.0, 1.0)]
@@ -126,10 +132,9 @@ public sealed class SimulationOptions
     /// says <c>--swarm</c>).</summary>
     public bool Swarm { get; set; }
 
-    /// <summary>The host sends a step's messages only after the merges appended before them are durable, so the
-    /// acknowledgements they carry are durable. False sends at once (what <c>Effects</c> allows): a peer that leaves on
-    /// an acknowledgement from a node that then crashes before its group commit loses views for good.</summary>
-    public bool AckAfterDurable { get; set; } = true;
+    /// <summary>The replica's own rules, with the node's defaults (<see cref="ReplicaOptions"/>: two own commits in
+    /// flight, the same limits), so what is simulated is what ships.</summary>
+    public ReplicaOptions Replica { get; set; } = new();
 
     /// <summary>Overrides of the core's limits, to force repairs in slices with few videos.</summary>
     [Range(1, 10_000_000)]

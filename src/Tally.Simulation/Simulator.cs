@@ -38,10 +38,16 @@ public static class Simulator
         cluster.RunUntil(heal);
         if (cluster.Checkers.First is null)
         {
-            cluster.RunUntil(deadline, () => cluster.Checkers.Converged && !cluster.Nodes.Any(n => n.Status == NodeStatus.Up && n.OwnBatch is not null) &&
+            cluster.RunUntil(deadline, () => cluster.Checkers.Converged && cluster.Nodes.All(n => n.Settled) &&
                 cluster.ClusterIdsAgree);
         }
         var converged = cluster.Checkers.First is null && cluster.Checkers.Converged;
+        var elapsed = cluster.Time.Now - heal;
+        if (converged)
+        {
+            cluster.CheckStoredAtRest();
+            converged = cluster.Checkers.First is null;
+        }
         if (converged)
         {
             cluster.Sample();
@@ -57,7 +63,6 @@ public static class Simulator
                 converged = false;
             }
         }
-        var elapsed = cluster.Time.Now - heal;
         var live = cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => cluster.TotalCount(n.Index)).DefaultIfEmpty(UInt128.Zero).ToList();
         return new SimulationResult
         {
@@ -88,7 +93,7 @@ public static class Simulator
     /// digest root, a hash of every entry, so a 1,000-node check does not build a million counters).</summary>
     static bool SameStates(Cluster cluster)
     {
-        var roots = cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => n.Replica!.State.Digest(64).Root).ToList();
+        var roots = cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => n.Core!.State.Digest(64).Root).ToList();
         return roots.All(r => r == roots[0]);
     }
 

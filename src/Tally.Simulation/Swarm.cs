@@ -51,6 +51,7 @@ public static class Swarm
         // Drawn from a source of their own, so the draws above stay what they were for every seed.
         var edge = new Random(Cluster.Derive(seed, 101));
         options.Raises = edge.Next(3) == 0 ? edge.Next(1, 4) : 0;
+        options.DiskFailureRate = edge.Next(2) == 0 ? 0 : edge.NextDouble() * 0.05;
         return options;
     }
 

@@ -75,7 +75,7 @@ public sealed partial class FileStateStore : IStateStore, IAsyncDisposable
     /// <summary>True when the log since the newest snapshot holds at least
     /// <see cref="StorageOptions.SnapshotLogBytesMax"/> bytes and no snapshot is being written: the host should call
     /// <see cref="SnapshotAsync(Tally.Crdt.CounterMap, Tally.Replication.KeyRetention, System.Threading.CancellationToken)"/> soon (replay time and disk use grow with the log).</summary>
-    public bool NeedsSnapshot =>
+    public bool SnapshotDue =>
         Volatile.Read(ref _phase) == Open && Stats.LogBytes >= _options.SnapshotLogBytesMax && _snapshotGate.CurrentCount > 0;
 
     /// <summary>Completes the appends already queued, waits for a snapshot in progress, closes the files and

@@ -24,7 +24,7 @@ public sealed class StorageOptions
     [Range(1, 1 << 30)]
     public int BatchBytesMax { get; set; } = 4 << 20;
 
-    /// <summary>Log bytes since the last snapshot above which <see cref="FileStateStore.NeedsSnapshot"/> turns true.</summary>
+    /// <summary>Log bytes since the last snapshot above which <see cref="FileStateStore.SnapshotDue"/> turns true.</summary>
     [Range(typeof(long), "1", "9223372036854775807")]
     public long SnapshotLogBytesMax { get; set; } = 64 << 20;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Tally.Crdt;
+using Tally.Replication;
 
 namespace Tally.Node.Tests;
 
@@ -64,7 +65,7 @@ public sealed class IdempotencyTests
         var key = Assert.Single(node.Store.Keys);
         Assert.Equal("k-1", key.Key);
         Assert.Equal([3UL], key.Totals);
-        Assert.Equal(Replication.Fingerprints.Of(Replication.ViewRequest.Add(VideoId.Parse("v1"), 3)), key.Fingerprint);
+        Assert.Equal(Fingerprints.Of(ViewRequest.Add(VideoId.Parse("v1"), 3)), key.Fingerprint);
     }
 
     [Fact]

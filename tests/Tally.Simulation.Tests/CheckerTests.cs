@@ -22,8 +22,8 @@ public class CheckerTests
         SimAssert.Load(cluster, 20);
         var n1 = cluster.Node("n1");
         var batch = new CounterMap();
-        n1.Replica!.PrepareView(batch, cluster.Videos[0], 5);
-        n1.Replica.ApplyOwn(batch); // a broken host: applied without the group commit
+        n1.Core!.PrepareView(batch, cluster.Videos[0], 5);
+        n1.Core.ApplyOwn(batch); // a broken host: applied without the group commit
         cluster.RunRounds(3);
         Assert.True(cluster.Checkers.First is { Checker: "bound" }, $"a peer holding n1's undurable entry must break the bound; {SimAssert.Describe(cluster)}");
     }
@@ -50,8 +50,8 @@ public class CheckerTests
         var cluster = Three(3);
         SimAssert.Load(cluster, 10);
         var n2 = cluster.Node("n2");
-        var before = n2.Replica!.State.Version;
-        n2.Replica.State.Merge(CounterMap.Single(cluster.Videos[1], n2.Id, 1_000)); // bypasses the core's effects
+        var before = n2.Core!.State.Version;
+        n2.Core.State.Merge(CounterMap.Single(cluster.Videos[1], n2.Id, 1_000)); // bypasses the core's effects
         cluster.Checkers.AfterStep(n2, rows: null, before, mustPersist: true);
         Assert.True(cluster.Checkers.First is { Checker: "persist" }, "a change of the map that is not handed to the host must be reported");
     }

@@ -155,7 +155,7 @@ public class RoundTripTests
     }
 
     [Fact]
-    public async Task NeedsSnapshot_TurnsTrue_WhenLogPassesLimit_AndFalseAfterSnapshot()
+    public async Task SnapshotDue_TurnsTrue_WhenLogPassesLimit_AndFalseAfterSnapshot()
     {
         using var dir = new TempDirectory();
         var (store, _) = await LoadAsync(dir.Path, configure: o => o.SnapshotLogBytesMax = 200);
@@ -163,16 +163,16 @@ public class RoundTripTests
         {
             var applied = new CounterMap();
             var appends = 0;
-            while (!store.NeedsSnapshot)
+            while (!store.SnapshotDue)
             {
                 Assert.True(appends++ < 100, "200 log bytes must be reached within 100 appends");
                 var delta = Delta($"video-{appends}", 1);
                 await store.AppendAsync(delta, Ct);
                 applied.Merge(delta);
             }
-            Assert.True(store.Stats.LogBytes >= 200, $"NeedsSnapshot may only turn true at the limit, log has {store.Stats.LogBytes} bytes");
+            Assert.True(store.Stats.LogBytes >= 200, $"SnapshotDue may only turn true at the limit, log has {store.Stats.LogBytes} bytes");
             await store.SnapshotAsync(applied, Ct);
-            Assert.False(store.NeedsSnapshot, "a snapshot covers the log, so none is needed right after it");
+            Assert.False(store.SnapshotDue, "a snapshot covers the log, so none is needed right after it");
             Assert.Equal(0, store.Stats.LogBytes);
         }
     }

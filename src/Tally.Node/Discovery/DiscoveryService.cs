@@ -4,8 +4,8 @@ namespace Tally.Node;
 
 /// <summary>With <see cref="DiscoveryOptions.PeersDns"/>, resolves the name every <see cref="DiscoveryOptions.Interval"/>
 /// (a <see cref="PeriodicTimer"/> on the injected <see cref="TimeProvider"/>) and hands the seeds to the replica.
-/// The first resolution happens in <see cref="ReplicaHost.StartAsync"/>, before the replica exists.</summary>
-sealed class DiscoveryService(PeerDiscovery discovery, ReplicaHost host, IOptions<DiscoveryOptions> options, TimeProvider time) : BackgroundService
+/// The first resolution happens in <see cref="ReplicaExecutor.StartAsync"/>, before the replica exists.</summary>
+sealed class DiscoveryService(PeerDiscovery discovery, ReplicaExecutor host, IOptions<DiscoveryOptions> options, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

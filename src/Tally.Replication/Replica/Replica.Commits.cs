@@ -11,9 +11,23 @@ public sealed partial class Replica
 
     int _ownInFlight;
     bool _draining;
+    string? _storageDown;
     string? _failure;
     long _ownAppends;
     long _ownFailed;
+
+    /// <summary>The store says it cannot write now (<paramref name="reason"/>: disk full, I/O error): views are refused
+    /// <see cref="ViewStatus.StorageFailed"/> at once, queued ones too, and no own append starts, so once those in
+    /// flight have ended (<see cref="OwnAppendsInFlight"/> 0) the host may let the store recover. Merged deltas stay
+    /// in memory and are appended again at each round.</summary>
+    public void StorageUnavailable(string reason)
+    {
+        _storageDown = reason;
+        RefuseQueued(ViewStatus.StorageFailed, reason);
+    }
+
+    /// <summary>The store writes again: views are taken again.</summary>
+    public void StorageAvailable() => _storageDown = null;
 
     OwnCommit TakeOwn(long number)
     {
@@ -72,7 +86,7 @@ public sealed partial class Replica
             commit.Resolved = true;
             foreach (var request in commit.Requests)
             {
-                Refuse(request, ViewStatus.StorageFailed, $"The views could not be made durable and are not counted: {_failure}");
+                Refuse(request, ViewStatus.StorageFailed, _failure ?? "the append failed");
             }
         }
         _open.Clear();

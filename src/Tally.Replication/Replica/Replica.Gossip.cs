@@ -27,7 +27,12 @@ public sealed partial class Replica
     /// the merges before them are durable), a retry of a failed merge append or snapshot, the leave timeout.</summary>
     public void Tick()
     {
-        Hold(_node.Tick());
+        var effects = _node.Tick();
+        if (effects.NameConflicts is { } names)
+        {
+            _nameConflicts = names;
+        }
+        Hold(effects);
         _mergeRetryAtTick = false;
         _snapshotRetryAtTick = false;
         CheckLeaveTimeout();
@@ -35,9 +40,19 @@ public sealed partial class Replica
 
     /// <summary>Takes in one gossip message: merges it in memory, appends what changed, and holds the answer until
     /// that append (and every merge before it) is durable.</summary>
-    public void Receive(GossipMessage message)
+    /// <returns>Null, or why the message was refused (it came from another cluster; nothing was merged): the host
+    /// answers the request with it.</returns>
+    public GossipRefusal? Receive(GossipMessage message)
     {
         var effects = _node.Receive(message);
+        if (effects.Refused is { } refused)
+        {
+            return refused;
+        }
+        if (effects.Cluster is { } cluster)
+        {
+            _cluster = cluster; // stored by the host before the merge append of this step
+        }
         if (effects.Persist is { } delta)
         {
             _index.AddNew(_node.State, delta);
@@ -46,6 +61,7 @@ public sealed partial class Replica
             _mergeWaitingUpTo = _merges;
         }
         Hold(effects);
+        return null;
     }
 
     /// <summary>The root of the state's digest and the version it stands for. A pass over every video, so while the

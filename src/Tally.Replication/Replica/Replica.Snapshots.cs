@@ -68,6 +68,8 @@ public sealed partial class Replica
         var number = NextNumber();
         _snapshotInFlight = (number, _rowsSinceSnapshot, _merges);
         var now = NowMs;
-        _snapshot = new SnapshotRequest(number, _node.State.Clone(), _keys.WindowStart(now) + 1, _options.IdempotencyKeysMax);
+        _snapshot = new SnapshotRequest(number, _node.State.Clone(), _keys.Enabled
+            ? new KeyRetention(_keys.WindowStart(now) + 1, _options.IdempotencyKeysMax)
+            : KeyRetention.None);
     }
 }

@@ -11,8 +11,8 @@ public sealed partial class Replica
     long _viewsCounted;
 
     /// <summary>Takes a view request; its answer comes in a later (or the next) <see cref="TakeReady"/>. A retry of a
-    /// known idempotency key is answered from the first request (at once, or when the first is answered) and counts
-    /// nothing; the same key with a different request is <see cref="ViewStatus.KeyConflict"/>.</summary>
+    /// known idempotency key is answered from the first request (at once with its totals and today's counts, or when
+    /// the first is answered) and counts nothing; the same key with a different request is <see cref="ViewStatus.KeyConflict"/>.</summary>
     /// <exception cref="ArgumentException">No items, more than one item for Add/Raise, an amount 0 to add, or an
     /// invalid key: the host validates requests first.</exception>
     public ViewTicket Submit(ViewRequest request)
@@ -39,6 +39,10 @@ public sealed partial class Replica
         else if (_leaveRequested)
         {
             Refuse(submitted, ViewStatus.Leaving, "The node is leaving the cluster and takes no more views; send them to another node.");
+        }
+        else if (_storageDown is { } reason)
+        {
+            Refuse(submitted, ViewStatus.StorageFailed, reason);
         }
         else if (_queue.Count >= _options.ViewQueueMax)
         {
@@ -81,8 +85,9 @@ public sealed partial class Replica
         }
         else if (known.Answer is { } answer)
         {
+            // The first answer's totals and the counts as of now (never lower than the first ones).
             _requestsReplayed++;
-            Give(answer with { Ticket = ticket, Added = 0, Replayed = true });
+            Give(answer with { Ticket = ticket, Counts = [.. request.Items.Select(i => Count(i.Video))], Added = 0, Replayed = true });
         }
         else
         {
@@ -93,11 +98,11 @@ public sealed partial class Replica
     }
 
     /// <summary>Starts own appends while commit slots are free and requests wait. Not while a failed append's
-    /// outcome is open, a snapshot waits for the commits in flight, or a leave was asked for.</summary>
+    /// outcome is open, a snapshot waits for the commits in flight, a leave was asked for, or the store is down.</summary>
     void StartCommits()
     {
         while (_queue.Count > 0 && _ownInFlight < _options.CommitsInFlightMax && !_draining && !_snapshotWaiting
-            && !_leaveRequested && !_stopped)
+            && !_leaveRequested && !_stopped && _storageDown is null)
         {
             StartCommit();
         }

@@ -37,6 +37,8 @@ public sealed partial class Replica
     readonly List<ViewAnswer> _answers = [];
     SnapshotRequest? _snapshot;
     ExitRequest? _exit;
+    ClusterIdentity? _cluster;
+    IReadOnlyList<string>? _nameConflicts;
     long _nextNumber = 1;
     bool _stopped;
 
@@ -56,6 +58,18 @@ public sealed partial class Replica
     }
 
     public ReplicaId Id => _node.Id;
+
+    /// <summary>The node's name, for people (<see cref="ReplicaId.Name"/>).</summary>
+    public string Name => _node.Name;
+
+    /// <summary>The cluster this replica belongs to.</summary>
+    public ClusterIdentity Cluster => _node.Cluster;
+
+    /// <summary>Names used by more than one live replica, as of the last round.</summary>
+    public IReadOnlyList<string> NameConflicts => _node.NameConflicts;
+
+    /// <summary>True while another live replica uses this node's name.</summary>
+    public bool OwnNameConflict => _node.OwnNameConflict;
 
     public string Address => _node.Address;
 
@@ -93,16 +107,19 @@ public sealed partial class Replica
     /// (an empty counter for an unknown video). Only applied, durable own views are in it.</summary>
     public GCounter Read(VideoId video) => _node.State.Get(video);
 
+    /// <summary>Replaces the seeds this replica contacts while it knows no live member (what peer discovery finds now).</summary>
+    public void ReplaceSeeds(IEnumerable<string> seeds) => _node.ReplaceSeeds(seeds);
+
     /// <summary>Up to <paramref name="limit"/> videos in ordinal id order after <paramref name="after"/> (from the
     /// first when null), each with this replica's entry and the sum, and whether more follow.</summary>
-    public (IReadOnlyList<VideoSummary> Videos, bool More) Page(string? after, int limit)
+    public (IReadOnlyList<VideoTotals> Videos, bool More) Page(string? after, int limit)
     {
         var (ids, more) = _index.Page(after, limit);
-        var videos = new List<VideoSummary>(ids.Count);
+        var videos = new List<VideoTotals>(ids.Count);
         foreach (var id in ids)
         {
             var video = VideoId.Parse(id);
-            videos.Add(new VideoSummary(video, _node.Total(video), _node.Count(video)));
+            videos.Add(new VideoTotals(video, _node.Total(video), _node.Count(video)));
         }
         return (videos, more);
     }
@@ -116,16 +133,19 @@ public sealed partial class Replica
     public Ready TakeReady()
     {
         Advance();
-        if (_appends.Count == 0 && _released.Count == 0 && _answers.Count == 0 && _snapshot is null && _exit is null)
+        if (_appends.Count == 0 && _released.Count == 0 && _answers.Count == 0 && _snapshot is null && _exit is null &&
+            _cluster is null && _nameConflicts is null)
         {
             return Ready.Empty;
         }
-        var ready = new Ready([.. _appends], [.. _released], [.. _answers], _snapshot, _exit);
+        var ready = new Ready([.. _appends], [.. _released], [.. _answers], _snapshot, _exit, _cluster, _nameConflicts);
         _appends.Clear();
         _released.Clear();
         _answers.Clear();
         _snapshot = null;
         _exit = null;
+        _cluster = null;
+        _nameConflicts = null;
         return ready;
     }
 

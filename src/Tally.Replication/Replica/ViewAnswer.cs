@@ -19,7 +19,8 @@ public enum ViewStatus
     /// <summary>A raise (set_to) below the current entry.</summary>
     Regression,
 
-    /// <summary>The append holding the views failed and no later append carried them: nothing was counted.</summary>
+    /// <summary>The append holding the views failed and no later append carried them: nothing was counted. The
+    /// answer's detail is the store's reason.</summary>
     StorageFailed,
 
     /// <summary>The host is stopping (<see cref="Replica.Stop"/>) before the request was committed.</summary>

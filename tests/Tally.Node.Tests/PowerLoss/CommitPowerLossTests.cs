@@ -7,7 +7,7 @@ using Tally.Storage.Tests.PowerLoss;
 
 namespace Tally.Node.Tests.PowerLoss;
 
-/// <summary>The node's commit pipeline (<see cref="ViewRecorder"/> over a real <see cref="FileStateStore"/>) with the
+/// <summary>The node's commit pipeline (<see cref="ReplicaExecutor"/> over a real <see cref="FileStateStore"/>) with the
 /// power cut at a drawn file operation while clients send views: every view answered 200 must be on the disk that
 /// is left. A process kill keeps the OS page cache, so only this shows an answer sent before its fsync.</summary>
 public class CommitPowerLossTests

@@ -235,4 +235,29 @@ public class CommitTests
         var h = new Harness();
         Assert.Throws<ArgumentException>(() => h.Replica.AppendDurable(42));
     }
+
+    [Fact]
+    public void Submit_RefusesAtOnce_WhileTheStoreIsUnavailable_AndStartsNoOwnAppend()
+    {
+        var h = new Harness(options: new ReplicaOptions { CommitsInFlightMax = 1 });
+        var inFlight = h.Add("v");
+        var queued = h.Add("v");
+        h.Replica.StorageUnavailable("disk full");
+        h.Pump();
+        var late = h.Add("v");
+
+        Assert.Equal(ViewStatus.StorageFailed, h.AnswerOf(queued).Status);
+        Assert.Equal(ViewStatus.StorageFailed, h.AnswerOf(late).Status);
+        Assert.Contains("disk full", h.AnswerOf(late).Detail);
+        Assert.Single(h.InFlight); // only the append started before
+        h.CompleteAll();
+        Assert.Equal(ViewStatus.Ok, h.AnswerOf(inFlight).Status);
+        Assert.Equal(0, h.Replica.OwnAppendsInFlight);
+
+        h.Replica.StorageAvailable();
+        var after = h.Add("v");
+        h.CompleteAll();
+        Assert.Equal(ViewStatus.Ok, h.AnswerOf(after).Status);
+        Assert.Equal(2UL, h.OnDisk("v"));
+    }
 }

@@ -21,7 +21,7 @@ public class IdempotencyTests
         Assert.True(answer.Replayed);
         Assert.Equal(0UL, answer.Added);
         Assert.Equal(h.AnswerOf(first).Totals, answer.Totals);
-        Assert.Equal(h.AnswerOf(first).Counts, answer.Counts); // the first answer, not today's count
+        Assert.Equal([(UInt128)4], answer.Counts); // today's count (never lower than the first answer's)
         Assert.Empty(h.InFlight);
         Assert.Equal(4UL, h.OnDisk("v"));
     }

@@ -28,9 +28,8 @@ sealed class ModelDisk
     /// <summary>Replaces the snapshot: the records numbered below it are dropped (it must hold them).</summary>
     public void Snapshot(SnapshotRequest request)
     {
-        var keys = _snapshotKeys.Concat(_records.Where(r => r.Number < request.Number).SelectMany(r => r.Keys))
-            .Where(k => k.AcceptedUnixMs >= request.KeysSinceUnixMs).OrderBy(k => k.AcceptedUnixMs).ToList();
-        _snapshotKeys = keys.Count <= request.KeysMax ? keys : keys.GetRange(keys.Count - request.KeysMax, request.KeysMax);
+        // As the real store does it (KeyRetention.Apply): the newest record of a key, inside the window, the newest KeysMax.
+        _snapshotKeys = [.. request.Keys.Apply(_snapshotKeys.Concat(_records.Where(r => r.Number < request.Number).SelectMany(r => r.Keys)))];
         _snapshot = request.State.Clone();
         _records.RemoveAll(r => r.Number < request.Number);
         _coveredBelow = request.Number;

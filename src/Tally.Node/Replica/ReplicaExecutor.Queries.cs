@@ -15,7 +15,7 @@ public sealed partial class ReplicaExecutor
     }
 
     /// <summary>A page of videos in ordinal id order, and how many videos this node knows in all.</summary>
-    public (IReadOnlyList<VideoSummary> Videos, bool More, int Known) Page(string? after, int limit)
+    public (IReadOnlyList<VideoTotals> Videos, bool More, int Known) Page(string? after, int limit)
     {
         lock (_sync)
         {
@@ -47,7 +47,7 @@ public sealed partial class ReplicaExecutor
         lock (_sync)
         {
             var r = Replica;
-            return new ClusterSnapshot(r.Members(), r.Version, r.VideoCount, r.Round, r.Incarnation, r.Cluster, r.NameConflicts);
+            return new ClusterSnapshot(r.Members(), r.Version, r.VideoCount, r.Round, r.Incarnation, r.Cluster, r.OwnNameConflict);
         }
     }
 
@@ -112,4 +112,4 @@ public sealed record ClusterSnapshot(
     long Round,
     long Incarnation,
     ClusterIdentity Cluster,
-    IReadOnlyList<string> NameConflicts);
+    bool OwnNameConflict);

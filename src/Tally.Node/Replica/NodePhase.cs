@@ -10,4 +10,7 @@ public enum NodePhase
 
     /// <summary>Leaving gracefully: pushing its state to a live peer before it exits.</summary>
     Leaving,
+
+    /// <summary>Stopping (the process was asked to exit): finishing the appends in flight.</summary>
+    Stopping,
 }

@@ -21,11 +21,12 @@ public sealed partial class ReplicaExecutor(
     IStateStore store,
     IIncarnationSource incarnations,
     IIdentityStore identity,
+    PeerDiscovery discovery,
     GossipSender sender,
     TimeProvider time,
     NodeMetrics metrics,
     IHostApplicationLifetime lifetime,
-    ILogger<ReplicaExecutor> logger)
+    ILogger<ReplicaExecutor> logger) : IHostedService
 {
     readonly NodeOptions _options = nodeOptions.Value;
     readonly Lock _sync = new();
@@ -55,24 +56,25 @@ public sealed partial class ReplicaExecutor(
 
     /// <summary>Loads the state, the request keys and the identity, and creates the replica. The server starts
     /// listening after this.</summary>
-    public async Task StartAsync(CancellationToken ct)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var loaded = await store.LoadAsync(ct).ConfigureAwait(false);
+        var loaded = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        // The configured peers and what DNS discovery finds now (normalized URLs).
+        var seeds = await discovery.SeedsAsync(cancellationToken).ConfigureAwait(false);
         // An empty directory is a new replica with a new id: it never continues an earlier replica's entries, so a
         // lost disk cannot count views again under numbers a peer already holds, and it takes views at once.
         var id = identity.LoadOrCreateReplica(_options.Id, hasLegacyState: loaded is not null);
         var configured = string.IsNullOrEmpty(_options.ClusterId) ? (ClusterId?)null : ClusterId.Parse(_options.ClusterId);
         var stored = identity.LoadCluster();
-        var cluster = ClusterIdentity.AtStart(stored, configured, _options.Peers.Length > 0, () => ClusterId.New(time.GetUtcNow()));
+        var cluster = ClusterIdentity.AtStart(stored, configured, seeds.Count > 0, () => ClusterId.New(time.GetUtcNow()));
         if (cluster != stored)
         {
             identity.SaveCluster(cluster);
         }
         var incarnation = incarnations.Next();
         var seed = _options.Seed != 0 ? _options.Seed : Random.Shared.Next();
-        var node = new ReplicaNode(id, Address, incarnation, replicationOptions.Value, time, new Random(seed), loaded,
-            _options.Peers.Select(NodeAddress.Normalize), cluster);
+        var node = new ReplicaNode(id, Address, incarnation, replicationOptions.Value, time, new Random(seed), loaded, seeds, cluster);
         var replica = new Replica(node, replicaOptions.Value, time, store.LoadedKeys);
         lock (_sync)
         {
@@ -81,8 +83,9 @@ public sealed partial class ReplicaExecutor(
             Pump();
         }
         metrics.Observe(this);
+        var elapsed = Stopwatch.GetElapsedTime(started);
         Log.Loaded(logger, Name, replica.VideoCount, loaded is null, id.Value, cluster.Id?.Value ?? "(none yet)", incarnation,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds, replica.KeysRemembered);
+            elapsed.TotalMilliseconds, replica.KeysRemembered);
     }
 
     /// <summary>Takes a view request; completes with its answer (once its views are durable, or refused).</summary>
@@ -116,6 +119,15 @@ public sealed partial class ReplicaExecutor(
         return refused;
     }
 
+    /// <summary>Hands the seeds peer discovery finds now to the replica.</summary>
+    public void ReplaceSeeds(IEnumerable<string> seeds)
+    {
+        lock (_sync)
+        {
+            Replica.ReplaceSeeds(seeds);
+        }
+    }
+
     /// <summary>One gossip round.</summary>
     public void Tick()
     {
@@ -139,9 +151,9 @@ public sealed partial class ReplicaExecutor(
         return _phase;
     }
 
-    /// <summary>The stop: refuses new views, then waits (up to <paramref name="ct"/>) for the own appends in flight
+    /// <summary>The stop: refuses new views, then waits (up to <paramref name="cancellationToken"/>) for the own appends in flight
     /// and a last snapshot, so the next start replays a short log.</summary>
-    public async Task StopAsync(CancellationToken ct)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         Task drained;
         lock (_sync)
@@ -161,9 +173,9 @@ public sealed partial class ReplicaExecutor(
         }
         try
         {
-            await drained.WaitAsync(ct).ConfigureAwait(false);
+            await drained.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Log.StopCut(logger, Name);
         }

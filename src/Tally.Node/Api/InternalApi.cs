@@ -6,8 +6,8 @@ using Tally.Replication;
 namespace Tally.Node;
 
 /// <summary>Node-to-node routes, all requiring the cluster key. <c>POST /internal/gossip</c> takes one
-/// <see cref="GossipCodec"/> message: the node merges it under the replica lock, sends the core's answer back
-/// through the transport (as its own request to the sender's address) and queues the merged delta for storage.
+/// <see cref="GossipCodec"/> message: the replica merges it, appends what changed, and sends its answer through the
+/// transport (as its own request to the sender's address) once that append is durable.
 /// A message whose checksum does not match, or that is malformed, is a 400 counted in <c>tally.gossip.refused</c>
 /// and nothing of it is merged.</summary>
 public static class InternalApi
@@ -26,8 +26,7 @@ public static class InternalApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> ReceiveGossipAsync(
-        HttpContext context, ReplicaHost host, GossipSender sender, FaultSet faults,
-        NodeMetrics metrics, IOptions<NodeOptions> options, CancellationToken ct)
+        HttpContext context, ReplicaExecutor replica, FaultSet faults, NodeMetrics metrics, IOptions<NodeOptions> options, CancellationToken ct)
     {
         var bytes = await RequestBody.ReadBytesAsync(context.Request, options.Value.GossipBodyBytesMax, ct).ConfigureAwait(false);
         if (bytes is null)
@@ -55,25 +54,20 @@ public static class InternalApi
             metrics.GossipDropped("fault");
             return TypedResults.NoContent(); // as if the network had lost it
         }
-        // A merge is total (docs/architecture.md, "Numbers"): a well-formed message of this cluster is always taken in.
-        var (effects, durable) = host.Receive(message);
-        if (effects.Refused is { } refused)
+        // A merge is total (docs/architecture.md, "Numbers"): a well-formed message of this cluster is always taken in;
+        // the answers are held until the merges they acknowledge are durable, and the replica releases them.
+        if (replica.Receive(message) is { } refused)
         {
             return TypedResults.Problem(refused.Detail, statusCode: StatusCodes.Status409Conflict, title: "Gossip from another cluster");
         }
-        // The replies acknowledge this merge: they leave only once it is durable (see MergeJournal).
-        try
+        if (replica.StorageUnavailable is { } reason)
         {
-            await durable.WaitAsync(ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The store cannot write (disk full): nothing is acknowledged; the merge is appended once it can again.
+            // The merge is in memory, but the store cannot write now: nothing is acknowledged (the replica holds its
+            // answers); the merge is appended once the store writes again.
             context.Response.Headers.RetryAfter = "1";
-            return TypedResults.Problem($"The merge could not be made durable, so it is not acknowledged: {e.Message}",
+            return TypedResults.Problem($"The merge could not be made durable, so it is not acknowledged: {reason}",
                 statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable");
         }
-        sender.Send(effects.Messages);
         return TypedResults.NoContent();
     }
 }

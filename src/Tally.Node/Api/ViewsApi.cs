@@ -5,7 +5,7 @@ using Tally.Replication;
 
 namespace Tally.Node;
 
-/// <summary>The batch endpoint: many views of many videos in one request and one durable commit.</summary>
+/// <summary><c>POST /views</c>, the batch endpoint: many views of many videos in one request and one durable commit.</summary>
 public static class ViewsApi
 {
     public static RouteGroupBuilder MapViewsApi(this IEndpointRouteBuilder app)
@@ -21,8 +21,8 @@ public static class ViewsApi
     }
 
     internal static async Task<Results<Ok<BatchResponse>, ValidationProblem, ProblemHttpResult>> RecordBatchAsync(
-        HttpContext context, ViewRecorder recorder, IdempotencyCache idempotency, ReplicaHost host,
-        IOptions<NodeOptions> options, CancellationToken ct)
+        HttpContext context, ReplicaExecutor replica, IOptions<NodeOptions> options, IOptions<ReplicaOptions> replicaOptions,
+        CancellationToken ct)
     {
         var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.BatchBody, options.Value.BatchBodyBytesMax, ct).ConfigureAwait(false);
         if (body.Problem is { } problem)
@@ -42,25 +42,24 @@ public static class ViewsApi
             return invalid;
         }
         var items = Aggregate(views, out var total);
-        var admission = idempotency.Admit(context.Request, Fingerprint(items), PendingView.Batch(items), recorder.Submit);
-        if (admission.Problem is { } refused)
+        var key = IdempotencyKeyHeader.Read(context.Request, replicaOptions, out var badKey);
+        if (badKey is not null)
         {
-            return refused;
+            return badKey;
         }
-        var pending = admission.View!;
-        await pending.Completion.ConfigureAwait(false);
-        if (pending.Status != ViewStatus.Ok)
+        var answer = await replica.SubmitAsync(ViewRequest.Batch(items, key)).ConfigureAwait(false);
+        if (answer.Status != ViewStatus.Ok)
         {
-            return Problems.For(pending, context);
+            return Problems.For(answer, context);
         }
         // A retry gets the first answer's totals and the counts as of now (never lower than the first ones).
-        var counts = admission.Replayed ? host.Counts(items.Select(i => i.Video), context.Response) : pending.Counts!;
+        IdempotencyKeyHeader.MarkReplayed(answer, context.Response);
         var results = new VideoSummary[items.Length];
         for (var i = 0; i < items.Length; i++)
         {
-            results[i] = new VideoSummary(items[i].Video.Value, pending.Totals![i], counts[i]);
+            results[i] = new VideoSummary(items[i].Video.Value, answer.Totals[i], answer.Counts[i]);
         }
-        return TypedResults.Ok(new BatchResponse(host.Name, host.Id.Value, total, results));
+        return TypedResults.Ok(new BatchResponse(replica.Name, replica.Id.Value, total, results));
     }
 
     static ValidationProblem? Validate(IReadOnlyList<BatchEntry> views)
@@ -84,10 +83,10 @@ public static class ViewsApi
     }
 
     /// <summary>One item per distinct video, amounts added up, in first-seen order.</summary>
-    static BatchItem[] Aggregate(IReadOnlyList<BatchEntry> views, out ulong total)
+    static ViewItem[] Aggregate(IReadOnlyList<BatchEntry> views, out ulong total)
     {
         var index = new Dictionary<string, int>(views.Count, StringComparer.Ordinal);
-        var items = new List<BatchItem>(views.Count);
+        var items = new List<ViewItem>(views.Count);
         total = 0;
         foreach (var view in views)
         {
@@ -100,13 +99,9 @@ public static class ViewsApi
             else
             {
                 index.Add(view.VideoId!, items.Count);
-                items.Add(new BatchItem(VideoId.Parse(view.VideoId!), amount));
+                items.Add(new ViewItem(VideoId.Parse(view.VideoId!), amount));
             }
         }
         return [.. items];
     }
-
-    /// <summary>The batch's idempotency fingerprint: its distinct videos and amounts in first-seen order.</summary>
-    static UInt128 Fingerprint(BatchItem[] items) =>
-        Fingerprints.Of(ViewRequest.Batch([.. items.Select(i => new ViewItem(i.Video, i.Amount))]));
 }

@@ -19,6 +19,7 @@ static class ApiText
         NodePhase.Loading => "loading",
         NodePhase.Ready => "ready",
         NodePhase.Leaving => "leaving",
+        NodePhase.Stopping => "stopping",
         _ => phase.ToString().ToLowerInvariant(),
     };
 }

@@ -41,6 +41,10 @@ public sealed partial class ReplicaExecutor
             else
             {
                 Replica.AppendFailed(append.Number, failure);
+                if (store.Unavailable is { } reason)
+                {
+                    Replica.StorageUnavailable(reason); // views refused at once until the probe recovers the store
+                }
             }
             Pump();
         }
@@ -87,8 +91,8 @@ public sealed partial class ReplicaExecutor
     }
 
     /// <summary>After a storage failure: asks the store to recover (<see cref="IStateStore.TryRecoverAsync"/>) once no
-    /// own append is in flight, which is the store's precondition (the replica starts none on top of a failed one
-    /// after that). True when the store takes appends again.</summary>
+    /// own append is in flight (the replica starts none while the store is down), which is the store's precondition:
+    /// no append in flight built on a failed one. True when the store takes appends again; views are taken again then.</summary>
     public async Task<bool> TryRecoverStorageAsync(CancellationToken ct)
     {
         if (store.Unavailable is not { } reason)
@@ -114,6 +118,11 @@ public sealed partial class ReplicaExecutor
         }
         if (recovered)
         {
+            lock (_sync)
+            {
+                Replica.StorageAvailable();
+                Pump();
+            }
             Log.Recovered(logger, Name, reason);
         }
         return recovered;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tally.Crdt;
+using Tally.Replication;
 
 namespace Tally.Node;
 
@@ -36,29 +37,27 @@ static class Problems
         : $"This route takes {expected}; the body was sent as '{Shorten(contentType)}'.";
 
     public static ProblemHttpResult BadIdempotencyKey() => TypedResults.Problem(
-        $"The {IdempotencyCache.HeaderName} header must be 1-{IdempotencyCache.KeyLengthMax} visible ASCII characters.",
+        $"The {IdempotencyKeyHeader.Name} header must be 1-{IdempotencyRecord.KeyLengthMax} visible ASCII characters.",
         statusCode: StatusCodes.Status400BadRequest, title: "Invalid Idempotency-Key");
 
-    public static ProblemHttpResult IdempotencyKeyReused() => TypedResults.Problem(
-        $"This {IdempotencyCache.HeaderName} was already used for a different request; use a new key for a new request.",
-        statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused");
-
-    /// <summary>The answer for a view request that did not succeed.</summary>
-    public static ProblemHttpResult For(PendingView view, HttpContext context) => view.Status switch
+    /// <summary>The answer for a view request the replica did not count (<see cref="ViewAnswer.Refused"/>, or a
+    /// final refusal by the data).</summary>
+    public static ProblemHttpResult For(ViewAnswer answer, HttpContext context) => answer.Status switch
     {
-        ViewStatus.NotReady => Unavailable(context, "Not ready",
-            "The node is still loading its state; retry shortly."),
         ViewStatus.Leaving => Unavailable(context, "Leaving",
             "The node is leaving the cluster and takes no more views; send them to another node."),
         ViewStatus.Busy => Unavailable(context, "Busy", "Too many views are waiting for the disk; retry shortly."),
-        ViewStatus.ShuttingDown => Unavailable(context, "Shutting down", "The node is stopping; send views to another node."),
+        ViewStatus.Stopped => Unavailable(context, "Shutting down", "The node is stopping; send views to another node."),
         ViewStatus.StorageFailed => Unavailable(context, "Storage unavailable",
-            $"The node cannot write to its disk now, so nothing was counted: {view.Detail} It takes views again by itself once the disk has room; retry shortly (with the same Idempotency-Key), or send the views to another node."),
-        ViewStatus.Regression => TypedResults.Problem($"{view.Detail} A node's total only grows.",
+            $"The node cannot write to its disk now, so nothing was counted: {answer.Detail} It takes views again by itself once the disk has room; retry shortly (with the same Idempotency-Key), or send the views to another node."),
+        ViewStatus.Regression => TypedResults.Problem($"{answer.Detail} A node's total only grows.",
             statusCode: StatusCodes.Status409Conflict, title: "Total is lower than the current one"),
-        ViewStatus.Overflow => TypedResults.Problem($"{view.Detail} Nothing was counted.",
+        ViewStatus.Overflow => TypedResults.Problem($"{answer.Detail} Nothing was counted.",
             statusCode: StatusCodes.Status409Conflict, title: "Past the largest count"),
-        _ => throw new InvalidOperationException($"No problem for status {view.Status}."),
+        ViewStatus.KeyConflict => TypedResults.Problem(
+            $"This {IdempotencyKeyHeader.Name} was already used for a different request; use a new key for a new request.",
+            statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused"),
+        _ => throw new InvalidOperationException($"No problem for status {answer.Status}."),
     };
 
     static ProblemHttpResult Unavailable(HttpContext context, string title, string detail)

@@ -10,7 +10,7 @@ public static class AdminApi
     {
         var group = app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(NodeAuth.AdminPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        group.MapPost("/leave", LeaveAsync).WithName("Leave")
+        group.MapPost("/leave", Leave).WithName("Leave")
             .WithSummary("Leave the cluster gracefully: refuse views from now on, push everything to the live peers, and exit once one has acknowledged it all.");
         group.MapGet("/faults", GetFaults).WithName("GetFaults").WithSummary("The peers whose gossip this node drops.");
         group.MapPost("/faults", SetFaultsAsync).WithName("SetFaults")
@@ -20,17 +20,14 @@ public static class AdminApi
         return group;
     }
 
-    internal static async Task<Accepted<LeaveResponse>> LeaveAsync(ReplicaHost host, CancellationToken ct)
-    {
-        await host.BeginLeaveAsync(ct).ConfigureAwait(false);
-        return TypedResults.Accepted("/cluster", new LeaveResponse(host.Name, ApiText.Phase(host.Phase)));
-    }
+    internal static Accepted<LeaveResponse> Leave(ReplicaExecutor replica) =>
+        TypedResults.Accepted("/cluster", new LeaveResponse(replica.Name, ApiText.Phase(replica.Leave())));
 
-    internal static Ok<FaultsResponse> GetFaults(ReplicaHost host, FaultSet faults) =>
-        TypedResults.Ok(new FaultsResponse(host.Name, faults.Peers));
+    internal static Ok<FaultsResponse> GetFaults(ReplicaExecutor replica, FaultSet faults) =>
+        TypedResults.Ok(new FaultsResponse(replica.Name, faults.Peers));
 
     internal static async Task<Results<Ok<FaultsResponse>, ValidationProblem, ProblemHttpResult>> SetFaultsAsync(
-        HttpContext context, ReplicaHost host, FaultSet faults, IOptions<NodeOptions> options, CancellationToken ct)
+        HttpContext context, ReplicaExecutor replica, FaultSet faults, IOptions<NodeOptions> options, CancellationToken ct)
     {
         var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.FaultsBody, options.Value.SmallBodyBytesMax, ct).ConfigureAwait(false);
         if (body.Problem is { } problem)
@@ -41,17 +38,17 @@ public static class AdminApi
         {
             return Problems.Invalid("drop", "The body must be {\"drop\": [\"<node id or URL>\", ...]}; an empty list heals.");
         }
-        var unknown = faults.Set(drop, host.Members());
+        var unknown = faults.Set(drop, replica.Members());
         if (unknown.Count > 0)
         {
             return Problems.Invalid("drop", $"Not a known member id or an http(s) URL: {string.Join(", ", unknown)}.");
         }
-        return TypedResults.Ok(new FaultsResponse(host.Name, faults.Peers));
+        return TypedResults.Ok(new FaultsResponse(replica.Name, faults.Peers));
     }
 
-    internal static Ok<FaultsResponse> Heal(ReplicaHost host, FaultSet faults)
+    internal static Ok<FaultsResponse> Heal(ReplicaExecutor replica, FaultSet faults)
     {
         faults.Heal();
-        return TypedResults.Ok(new FaultsResponse(host.Name, faults.Peers));
+        return TypedResults.Ok(new FaultsResponse(replica.Name, faults.Peers));
     }
 }
