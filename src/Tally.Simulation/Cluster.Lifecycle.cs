@@ -57,7 +57,7 @@ public sealed partial class Cluster
         node.Epoch++;
         node.Waiting.Clear();
         var loaded = node.Disk.Load();
-        // What the node's host does at start (ReplicaHost.StartAsync): a blank disk makes a new replica id; the
+        // What the node's host does at start (ReplicaExecutor.StartAsync): a blank disk makes a new replica id; the
         // cluster id is the configured one, else the stored one, else made by a node without peers.
         var identities = new Random(Derive(Seed, 7, node.Index, node.Starts));
         node.Disk.Replica ??= ReplicaId.New(node.Name, identities);
