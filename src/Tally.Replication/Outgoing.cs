@@ -12,7 +12,7 @@ public readonly record struct Outgoing(string Address, GossipMessage Message);
 /// acknowledged all its state (<see cref="ReplicaNode.LeaveComplete"/>). If that acknowledgement was sent before the
 /// merge was on disk and this node then crashes, the leaver's views are gone: no peer has them and the leaver cannot
 /// resend them. (The simulator found this: swarm seed 2142, and the scenario
-/// <c>Cluster_LeaverHandsOffToANodeThatCrashes_KeepsItsViewsOnlyWhenAcksWaitForTheDisk</c>.) For peers that stay, an
+/// <c>Cluster_LeaverHandsOffToANodeThatCrashes_KeepsItsViews</c>; Replica holds such messages in its outbox.) For peers that stay, an
 /// early send is harmless: a restarted node has a new incarnation and they send the lost merges again.</remarks>
 public sealed record Effects(IReadOnlyList<Outgoing> Messages, CounterMap? Persist)
 {
