@@ -17,11 +17,55 @@ if [ ! -x /usr/bin/chromium ]; then
     exit 1
   fi
 fi
-# The compose file is validated with Debian's docker-compose (`docker-compose config`; no Docker engine is needed).
-if ! command -v docker-compose >/dev/null 2>&1; then
-  echo "test.sh: docker-compose is missing; installing Debian's docker-compose package (needs root and the Debian mirror)."
-  if [ "$(id -u)" -ne 0 ] || ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }; then
-    echo "test.sh: could not install docker-compose. Run 'apt-get install -y docker-compose' as root, then run ./test.sh again." >&2
+# The deployment tests (tests/Tally.Deploy.Tests) run the compose files in a real Docker engine with an image built
+# offline: Debian's docker.io (engine), docker-compose (v1) and debootstrap (the image's base) are installed if missing.
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "test.sh: installing Debian's ${missing[*]} for the deployment tests (needs root and the Debian mirror)."
+  if [ "$(id -u)" -ne 0 ] || ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
+    echo "test.sh: could not install ${missing[*]}. Run 'apt-get install -y ${missing[*]}' as root, then run ./test.sh again." >&2
+    echo "tests: 0 passed, 1 failed"
+    exit 1
+  fi
+fi
+# A Docker engine: the one running, or one this script starts (vfs storage works on any file system, in a container
+# too) and stops at the end.
+dockerd_pid=""
+stop_dockerd() {
+  if [ -n "$dockerd_pid" ]; then
+    kill "$dockerd_pid" 2>/dev/null || true
+    wait "$dockerd_pid" 2>/dev/null || true
+  fi
+}
+trap stop_dockerd EXIT
+if ! docker info >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: no Docker engine answers and only root can start one; start dockerd, then run ./test.sh again." >&2
+    echo "tests: 0 passed, 1 failed"
+    exit 1
+  fi
+  mkdir -p artifacts
+  dockerd --storage-driver=vfs >artifacts/dockerd.log 2>&1 &
+  dockerd_pid=$!
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  if ! docker info >/dev/null 2>&1; then
+    echo "test.sh: dockerd did not start within 60 s; see artifacts/dockerd.log:" >&2
+    tail -n 20 artifacts/dockerd.log >&2
+    echo "tests: 0 passed, 1 failed"
+    exit 1
+  fi
+fi
+# The Kubernetes manifests are checked against the schemas inside a pinned npm package (deploy/k8s/validate).
+if [ ! -d deploy/k8s/validate/node_modules/kubernetes-models ]; then
+  if ! npm ci --prefix deploy/k8s/validate --no-audit --no-fund --loglevel=error >/dev/null; then
+    echo "test.sh: could not install deploy/k8s/validate (npm ci); check the npm registry, then run ./test.sh again." >&2
     echo "tests: 0 passed, 1 failed"
     exit 1
   fi

@@ -32,14 +32,20 @@ static class DashboardCommand
             Description = "Admin token of the nodes (for remove, partition, heal). Default: $TALLY_ADMIN_TOKEN.",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TALLY_ADMIN_TOKEN"),
         };
+        var tlsCa = new Option<string?>("--tls-ca")
+        {
+            Description = "PEM CA of https nodes: their certificates must chain to it and carry the names in --nodes. Default: $TALLY_TLS_CA.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TALLY_TLS_CA"),
+        };
         var host = CommonOptions.Host();
         var port = CommonOptions.Port();
         var command = new Command("dashboard", "Serve the live dashboard for a cluster started elsewhere.")
         {
-            nodes, adminToken, host, port,
+            nodes, adminToken, tlsCa, host, port,
         };
         command.SetAction((r, ct) => CommonOptions.RunDashboardAsync(
-            new DashboardSettings(r.GetValue(host)!, r.GetValue(port), Split(r.GetValue(nodes)!), r.GetValue(adminToken), null),
+            new DashboardSettings(r.GetValue(host)!, r.GetValue(port), Split(r.GetValue(nodes)!), r.GetValue(adminToken), null,
+                NodesCaPath: r.GetValue(tlsCa)),
             r.InvocationConfiguration.Output, ct));
         return command;
     }

@@ -35,6 +35,7 @@ static partial class SimulateCommand
         var crash = new Option<double>("--crash") { Description = "Probability per node per round of a crash (memory lost, disk kept) in the active phase.", DefaultValueFactory = _ => 0 };
         var diskLoss = new Option<double>("--disk-loss") { Description = "Fraction of crashes that also lose the disk (only when no acknowledged view can be lost).", DefaultValueFactory = _ => 0 };
         var joins = new Option<int>("--joins") { Description = "Nodes joining at random times in the active phase.", DefaultValueFactory = _ => 0 };
+        var raises = new Option<int>("--raises") { Description = "Operator set_to raises at random times in the active phase, each to the edge of the number domain (10^15).", DefaultValueFactory = _ => 0 };
         var leaves = new Option<int>("--leaves") { Description = "Nodes leaving gracefully at random times in the active phase.", DefaultValueFactory = _ => 0 };
         var fanout = new Option<int>("--fanout") { Description = "Peers each node pushes to per round.", DefaultValueFactory = _ => 1 };
         var interval = new Option<TimeSpan>("--interval")
@@ -60,8 +61,8 @@ static partial class SimulateCommand
 
         var command = new Command("simulate", "Run the replication core in the deterministic simulator with fault injection.")
         {
-            nodes, views, videos, loss, duplication, reorder, latency, partition, crash, diskLoss, joins, leaves, fanout,
-            interval, seed, rounds, warmup, maxRounds, wire, csv, svg, noFiles, trace, json, swarm, runs, deltaBytes, coreBaseline,
+            nodes, views, videos, loss, duplication, reorder, latency, partition, crash, diskLoss, joins, leaves, raises,
+            fanout, interval, seed, rounds, warmup, maxRounds, wire, csv, svg, noFiles, trace, json, swarm, runs, deltaBytes, coreBaseline,
         };
         command.SetAction(parse =>
         {
@@ -80,6 +81,7 @@ static partial class SimulateCommand
                 DiskLossRate = parse.GetValue(diskLoss),
                 Joins = parse.GetValue(joins),
                 Leaves = parse.GetValue(leaves),
+                Raises = parse.GetValue(raises),
                 Fanout = parse.GetValue(fanout),
                 Interval = parse.GetValue(interval),
                 Rounds = parse.GetValue(rounds),
@@ -148,9 +150,9 @@ static partial class SimulateCommand
         Console.WriteLine(result.Passed
             ? Invariant($"Converged {result.Rounds} rounds ({result.SimulatedMs:F1} ms simulated) after the heal; every checker held.")
             : $"FAILED: {result.Describe()}");
-        Console.WriteLine(Invariant($"Acknowledged views: {result.Acknowledged} (refused {s.ViewsRefused}); final counts min {result.FinalMin}, max {result.FinalMax}"));
+        Console.WriteLine(Invariant($"Acknowledged views: {result.Acknowledged} (refused {s.ViewsRefused}; raises {s.RaisesAccepted} taken, {s.RaisesRefused} refused; destroyed with lost disks, no copy left anywhere {result.Destroyed}); final counts min {result.FinalMin}, max {result.FinalMax}"));
         Console.WriteLine(Invariant($"Messages: {result.Messages} sent, {result.Delivered} delivered, {result.Bytes} bytes ({(result.Messages > 0 ? result.Bytes / (double)result.Messages : 0):F0} per message)"));
-        Console.WriteLine(Invariant($"Faults: {s.Crashes} crashes, {s.DiskLosses} disk losses ({s.DiskLossesDowngraded} drawn but unsafe, kept the disk), {s.Joins} joins, {s.Leaves} leaves"));
+        Console.WriteLine(Invariant($"Faults: {s.Crashes} crashes, {s.DiskLosses} disk losses, {s.Twins} twins (a second process with a running node's name), {s.Joins} joins, {s.Leaves} leaves"));
         Console.WriteLine(Invariant($"Simulated {result.TotalSimulatedMs / 1000:F1} s in {result.WallTime.TotalSeconds:F2} s wall ({cpu.TotalSeconds:F2} s CPU): {result.Events} events, {result.DeliveredPerSecond:F0} messages delivered per wall-clock second, {result.Delivered / Math.Max(cpu.TotalSeconds, 1e-9):F0} per CPU second (wire {options.Wire}); trace {result.TraceHash:x16}"));
         Console.WriteLine(Invariant($"GC: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2 collections, {GC.GetTotalPauseDuration().TotalSeconds:F2} s paused, {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated"));
         var healMs = (warmup + options.Rounds) * options.Interval.TotalMilliseconds;

@@ -7,9 +7,9 @@ public sealed partial class CounterMap
 {
     /// <summary>Joins <paramref name="other"/> (a whole state or a delta) into this map: per video, per replica, the
     /// max. Returns the number of videos that changed. Allocation-free when nothing changes.</summary>
-    /// <remarks>If a video's sum would overflow, that video is left as it was and
-    /// <see cref="CounterOverflowException"/> is thrown after the rest is merged; every state in between is a join
-    /// of this map with part of <paramref name="other"/>, so it is still a valid state.</remarks>
+    /// <remarks>Total: it takes any entries and never throws or refuses a row. A max of two <see cref="ulong"/>s is
+    /// a <see cref="ulong"/>, and sums are <see cref="UInt128"/>s, so no combination of entries can overflow; a merge
+    /// that could fail would leave two replicas apart forever.</remarks>
     public int Merge(CounterMap other)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -56,7 +56,6 @@ public sealed partial class CounterMap
     int MergeRows(CounterMap other, ReadOnlySpan<int> columns)
     {
         var changed = 0;
-        string? overflowed = null;
         var prefetcher = new MergePrefetcher(this, other);
         prefetcher.Start();
         for (var theirs = 0; theirs < other._count; theirs++)
@@ -66,35 +65,12 @@ public sealed partial class CounterMap
             var slot = SlotOf(other._keys[theirs], hash);
             var row = Row(slot);
             var grows = false;
-            ulong sum = 0;
-            var fits = true;
             for (var c = 0; c < source.Length; c++)
             {
                 grows |= source[c] > row[columns[c]];
             }
             if (!grows)
             {
-                continue;
-            }
-            // The joined row's sum: entries absent from the source keep their value.
-            for (var c = 0; c < row.Length && fits; c++)
-            {
-                fits = ulong.MaxValue - sum >= row[c];
-                sum += fits ? row[c] : 0;
-            }
-            for (var c = 0; c < source.Length && fits; c++)
-            {
-                var mine = row[columns[c]];
-                if (source[c] > mine)
-                {
-                    fits = ulong.MaxValue - sum >= source[c] - mine;
-                    sum += fits ? source[c] - mine : 0;
-                }
-            }
-            if (!fits)
-            {
-                ReleaseIfEmpty(slot);
-                overflowed ??= other._keys[theirs];
                 continue;
             }
             for (var c = 0; c < source.Length; c++)
@@ -105,9 +81,7 @@ public sealed partial class CounterMap
             Touch(slot);
             changed++;
         }
-        return overflowed is null
-            ? changed
-            : throw new CounterOverflowException($"Merging video '{overflowed}' would pass 2^64-1 views; it was left as it was.");
+        return changed;
     }
 
     /// <summary>Appends rows of <paramref name="source"/> in the given slot order, stamping each in turn. Only the

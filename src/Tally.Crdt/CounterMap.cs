@@ -13,8 +13,10 @@ namespace Tally.Crdt;
 /// <para>Layout: replica ids are interned to column numbers; each video is a row of <c>stride</c> entries in one flat
 /// <c>ulong[]</c>. Rows are never removed (a G-Counter never forgets), so slots are stable. A doubly linked list
 /// orders the rows by their last change, newest at the tail.</para>
-/// <para>Invariants: every stored row has at least one positive entry; the sum of every row fits in a
-/// <see cref="ulong"/>; <see cref="Version"/> only grows, and each row's stamp is the version of its last change.</para>
+/// <para>Invariants: every stored row has at least one positive entry; <see cref="Increment"/> and
+/// <see cref="RaiseTo"/> never take an entry past <see cref="GCounter.EntryMax"/>, while <see cref="Merge"/> takes
+/// any <see cref="ulong"/> entry and never fails (row sums are <see cref="UInt128"/>); <see cref="Version"/> only
+/// grows, and each row's stamp is the version of its last change.</para>
 /// </remarks>
 public sealed partial class CounterMap
 {
@@ -67,7 +69,8 @@ public sealed partial class CounterMap
 
     /// <summary>Adds <paramref name="amount"/> views to the entry of <paramref name="replica"/> for
     /// <paramref name="video"/> and returns the new entry. Allocation-free for a known video and replica.</summary>
-    /// <exception cref="CounterOverflowException">The entry or the video's sum would pass 2^64-1; nothing changes.</exception>
+    /// <exception cref="CounterOverflowException">The entry would pass <see cref="GCounter.EntryMax"/>; nothing
+    /// changes.</exception>
     public ulong Increment(VideoId video, ReplicaId replica, ulong amount = 1)
     {
         RequireValid(video, replica);
@@ -78,11 +81,11 @@ public sealed partial class CounterMap
         var column = ColumnOf(replica);
         var slot = SlotOf(video.Value);
         var row = Row(slot);
-        if (ulong.MaxValue - RowSum(row) < amount)
+        if (!GCounter.Fits(row[column], amount))
         {
             ReleaseIfEmpty(slot);
             throw new CounterOverflowException(
-                $"Video '{video}': adding {amount} to replica '{replica}' would pass 2^64-1 views.");
+                $"Video '{video}': adding {amount} to replica '{replica}' ({row[column]}) would pass {GCounter.EntryMax}.");
         }
         ref var entry = ref row[column];
         entry += amount;
@@ -93,6 +96,8 @@ public sealed partial class CounterMap
     /// <summary>Monotone assignment (the seed's <c>set_to</c>): raises the entry to <paramref name="value"/> and
     /// returns it. Equal changes nothing.</summary>
     /// <exception cref="CounterRegressionException"><paramref name="value"/> is below the current entry.</exception>
+    /// <exception cref="CounterOverflowException"><paramref name="value"/> is above the entry and above
+    /// <see cref="GCounter.EntryMax"/>; nothing changes.</exception>
     public ulong RaiseTo(VideoId video, ReplicaId replica, ulong value)
     {
         RequireValid(video, replica);
@@ -102,6 +107,28 @@ public sealed partial class CounterMap
             throw new CounterRegressionException(replica, current, value);
         }
         return value == current ? current : Increment(video, replica, value - current);
+    }
+
+    /// <summary>Joins one entry: <paramref name="replica"/>'s entry for <paramref name="video"/> becomes the max of
+    /// its current value and <paramref name="entry"/>, as <see cref="Merge"/> does for every entry of a map, and the
+    /// entry is returned. Total like <see cref="Merge"/>: any <see cref="ulong"/> (decoders and storage build maps
+    /// with it from what peers and files hold), never throws for valid ids.</summary>
+    public ulong Join(VideoId video, ReplicaId replica, ulong entry)
+    {
+        RequireValid(video, replica);
+        if (entry == 0)
+        {
+            return EntryOf(video, replica);
+        }
+        var column = ColumnOf(replica);
+        var slot = SlotOf(video.Value);
+        ref var mine = ref Row(slot)[column];
+        if (entry > mine)
+        {
+            mine = entry;
+            Touch(slot);
+        }
+        return mine;
     }
 
     /// <summary>The entry of <paramref name="replica"/> for <paramref name="video"/>: for a node's own id, its
@@ -118,7 +145,7 @@ public sealed partial class CounterMap
     }
 
     /// <summary>The count of <paramref name="video"/>: the sum of all replicas' entries, as known here.</summary>
-    public ulong ValueOf(VideoId video) =>
+    public UInt128 ValueOf(VideoId video) =>
         video.Value is not null && FindSlot(video.Value) is var slot && slot != None ? RowSum(Row(slot)) : 0;
 
     /// <summary>A snapshot of one video's counter (empty for an unknown video).</summary>
@@ -205,14 +232,15 @@ public sealed partial class CounterMap
 
     internal Span<ulong> Row(int slot) => _entries.AsSpan(slot * _stride, _stride);
 
-    internal static ulong RowSum(ReadOnlySpan<ulong> row)
+    /// <summary>The sum of a row. Cannot wrap: a row has far fewer than 2^64 entries.</summary>
+    internal static UInt128 RowSum(ReadOnlySpan<ulong> row)
     {
-        ulong sum = 0;
+        UInt128 sum = 0;
         foreach (var v in row)
         {
             sum += v;
         }
-        return sum; // rows are kept within range by every mutator, so this cannot wrap
+        return sum;
     }
 
     static void RequireValid(VideoId video, ReplicaId replica)
@@ -303,7 +331,7 @@ public sealed partial class CounterMap
     /// <summary>Undoes <see cref="SlotOf(string, int)"/> for a row that was just allocated and never written.</summary>
     void ReleaseIfEmpty(int slot)
     {
-        if (slot == _count - 1 && _links[slot].Stamp == 0 && RowSum(Row(slot)) == 0)
+        if (slot == _count - 1 && _links[slot].Stamp == 0 && !Row(slot).ContainsAnyExcept(0UL))
         {
             RemoveFromIndex(slot);
             _keys[slot] = null!;

@@ -1,4 +1,5 @@
 namespace Tally.Crdt;
 
-/// <summary>Thrown when an entry or a counter's sum would pass <see cref="ulong.MaxValue"/>. Never wraps.</summary>
+/// <summary>Thrown when a request would take an entry past <see cref="GCounter.EntryMax"/> (an increment or a raise);
+/// nothing changes. Never thrown by a merge: sums are <see cref="UInt128"/> and cannot overflow.</summary>
 public sealed class CounterOverflowException(string message) : OverflowException(message);

@@ -3,26 +3,39 @@ namespace Tally.Crdt;
 /// <summary>Grow-only counter (Shapiro, Preguiça, Baquero, Zawirski 2011, "A comprehensive study of CRDTs", §3.1.1).
 /// One entry per replica; <see cref="Merge"/> takes the per-replica max, so it is commutative, associative and
 /// idempotent; <see cref="Value"/> is the sum of the entries.</summary>
-/// <remarks>Immutable: mutators return a new instance (or this one when nothing changes). Entries are kept sorted
+/// <remarks><para>Immutable: mutators return a new instance (or this one when nothing changes). Entries are kept sorted
 /// by replica id and zero entries are never stored, so equal states have equal entry lists, equal hashes and equal
-/// encodings. Arithmetic is checked: an entry or the sum passing <see cref="ulong.MaxValue"/> throws
-/// <see cref="CounterOverflowException"/>.</remarks>
+/// encodings.</para>
+/// <para>Number domain (docs/architecture.md, "Numbers"): <see cref="Increment"/> and <see cref="RaiseTo"/> never take
+/// an entry past <see cref="EntryMax"/> (they throw <see cref="CounterOverflowException"/>); <see cref="Merge"/> takes
+/// any <see cref="ulong"/> entries and never throws, because <see cref="Value"/> is a <see cref="UInt128"/>, which
+/// holds the sum of up to 2^64 entries of any size.</para></remarks>
 public sealed class GCounter : IEquatable<GCounter>
 {
     readonly ReplicaId[] _replicas;
     readonly ulong[] _values;
 
+    /// <summary>The largest entry a view or a set_to can reach: 2^53-1 = 9,007,199,254,740,991, the largest integer
+    /// a JavaScript number holds exactly, so every entry stays exact in JSON.</summary>
+    public const ulong EntryMax = (1UL << 53) - 1;
+
+    /// <summary>The largest total the seed's <c>set_to</c> may set: 10^15. It leaves every replica at least
+    /// <see cref="EntryMax"/> - 10^15 (about 8 * 10^15) views of headroom, so a set_to can never stop a video from
+    /// counting.</summary>
+    public const ulong SetMax = 1_000_000_000_000_000;
+
     public static GCounter Empty { get; } = new([], [], 0);
 
-    GCounter(ReplicaId[] replicas, ulong[] values, ulong value)
+    GCounter(ReplicaId[] replicas, ulong[] values, UInt128 value)
     {
         _replicas = replicas;
         _values = values;
         Value = value;
     }
 
-    /// <summary>The network-wide count as this replica knows it: the sum of all entries.</summary>
-    public ulong Value { get; }
+    /// <summary>The network-wide count as this replica knows it: the sum of all entries. Never wraps: a
+    /// <see cref="UInt128"/> holds the sum of any number of entries this process can store.</summary>
+    public UInt128 Value { get; }
 
     public int Count => _replicas.Length;
 
@@ -39,7 +52,7 @@ public sealed class GCounter : IEquatable<GCounter>
     }
 
     /// <summary>Builds a counter from entries in any order. Zero entries are dropped; a duplicate replica id is an
-    /// error, as is a sum that overflows.</summary>
+    /// error. Entries may be any <see cref="ulong"/> (they come from peers and files; see <see cref="Merge"/>).</summary>
     public static GCounter FromEntries(IEnumerable<KeyValuePair<ReplicaId, ulong>> entries)
     {
         var list = entries.Where(e => e.Value != 0).ToList();
@@ -67,6 +80,7 @@ public sealed class GCounter : IEquatable<GCounter>
     }
 
     /// <summary>Adds <paramref name="amount"/> to the entry of <paramref name="replica"/>. 0 returns this.</summary>
+    /// <exception cref="CounterOverflowException">The entry would pass <see cref="EntryMax"/>; nothing changes.</exception>
     public GCounter Increment(ReplicaId replica, ulong amount = 1)
     {
         RequireValid(replica);
@@ -75,15 +89,21 @@ public sealed class GCounter : IEquatable<GCounter>
             return this;
         }
         var current = EntryOf(replica);
-        if (ulong.MaxValue - current < amount)
+        if (!Fits(current, amount))
         {
-            throw new CounterOverflowException($"Entry of replica '{replica}' would overflow: {current} + {amount}.");
+            throw new CounterOverflowException($"Entry of replica '{replica}' would pass {EntryMax}: {current} + {amount}.");
         }
         return With(replica, current + amount);
     }
 
+    /// <summary>True when <paramref name="entry"/> + <paramref name="amount"/> stays within <see cref="EntryMax"/>
+    /// (computed without wrapping, for any two <see cref="ulong"/>s).</summary>
+    public static bool Fits(ulong entry, ulong amount) => entry <= EntryMax && EntryMax - entry >= amount;
+
     /// <summary>Monotone assignment (the seed's <c>set_to</c>): raises the entry of <paramref name="replica"/> to
     /// <paramref name="value"/>. Equal returns this; lower throws <see cref="CounterRegressionException"/>.</summary>
+    /// <exception cref="CounterOverflowException"><paramref name="value"/> is above the entry and above
+    /// <see cref="EntryMax"/>; nothing changes.</exception>
     public GCounter RaiseTo(ReplicaId replica, ulong value)
     {
         RequireValid(replica);
@@ -92,10 +112,15 @@ public sealed class GCounter : IEquatable<GCounter>
         {
             throw new CounterRegressionException(replica, current, value);
         }
+        if (value > current && value > EntryMax)
+        {
+            throw new CounterOverflowException($"Entry of replica '{replica}' cannot be raised to {value}: the largest entry is {EntryMax}.");
+        }
         return value == current ? this : With(replica, value);
     }
 
-    /// <summary>Per-replica max. Returns this (or <paramref name="other"/>) when one already contains the other.</summary>
+    /// <summary>Per-replica max. Returns this (or <paramref name="other"/>) when one already contains the other.
+    /// Total: defined for any two counters, it never throws.</summary>
     public GCounter Merge(GCounter other)
     {
         if (ReferenceEquals(this, other) || other._replicas.Length == 0)
@@ -201,15 +226,13 @@ public sealed class GCounter : IEquatable<GCounter>
 
     int IndexOf(ReplicaId replica) => Array.BinarySearch(_replicas, replica);
 
-    internal static ulong Sum(ReadOnlySpan<ulong> values)
+    /// <summary>The sum of <paramref name="values"/>. Cannot wrap: overflowing a <see cref="UInt128"/> takes more
+    /// than 2^64 entries, more than any array holds.</summary>
+    internal static UInt128 Sum(ReadOnlySpan<ulong> values)
     {
-        ulong sum = 0;
+        UInt128 sum = 0;
         foreach (var v in values)
         {
-            if (ulong.MaxValue - sum < v)
-            {
-                throw new CounterOverflowException("The sum of the entries would pass 2^64-1.");
-            }
             sum += v;
         }
         return sum;

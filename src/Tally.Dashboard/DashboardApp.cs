@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -15,6 +16,25 @@ namespace Tally.Dashboard;
 /// <summary>Builds the dashboard web app: the embedded page, the event stream and the control API.</summary>
 public static class DashboardApp
 {
+    /// <summary>The handler of the calls to nodes: with <paramref name="caPath"/>, an https node must present a
+    /// certificate for the name it is called by that chains to that CA (only).</summary>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The file holds no PEM certificate.</exception>
+    static SocketsHttpHandler NodesHandler(string? caPath)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) };
+        if (!string.IsNullOrWhiteSpace(caPath))
+        {
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.ImportFromPemFile(caPath);
+            if (policy.CustomTrustStore.Count == 0)
+            {
+                throw new System.Security.Cryptography.CryptographicException($"{caPath} holds no PEM certificate.");
+            }
+            handler.SslOptions.CertificateChainPolicy = policy;
+        }
+        return handler;
+    }
+
     public static WebApplication Create(DashboardSettings settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -50,7 +70,8 @@ public static class DashboardApp
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => DashboardJson.Configure(o.SerializerOptions));
         services.AddHealthChecks();
-        services.AddHttpClient(NodeClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient(NodeClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => NodesHandler(settings.NodesCaPath));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new SupervisorAccess(settings.Supervisor));
         services.AddSingleton<NodeClient>();

@@ -24,8 +24,9 @@ public sealed partial class MaelstromNode(MaelstromOptions options, TimeProvider
     /// <summary>This node's Maelstrom id once <c>init</c> was answered, else null.</summary>
     public string? NodeId => _replica?.Address;
 
-    /// <summary>The counter's value as this node knows it (0 before <c>init</c>).</summary>
-    public ulong Value => _replica?.Count(Counter) ?? 0;
+    /// <summary>The counter's value as this node knows it (0 before <c>init</c>): a sum of entries, so a
+    /// <see cref="UInt128"/> (docs/architecture.md, "Numbers").</summary>
+    public UInt128 Value => _replica?.Count(Counter) ?? 0;
 
     /// <summary>Handles one stdin line and returns the lines to write to stdout, in order.</summary>
     public IReadOnlyList<byte[]> Handle(ReadOnlySpan<byte> line)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -17,13 +18,15 @@ static class Outgoing
             w.WriteNumber("in_reply_to", inReplyTo);
         });
 
-    public static byte[] ReadOk(string src, string dest, long msgId, long inReplyTo, ulong value) =>
+    public static byte[] ReadOk(string src, string dest, long msgId, long inReplyTo, UInt128 value) =>
         Write(src, dest, w =>
         {
             w.WriteString("type", "read_ok");
             w.WriteNumber("msg_id", msgId);
             w.WriteNumber("in_reply_to", inReplyTo);
-            w.WriteNumber("value", value);
+            // Exact, all digits: Utf8JsonWriter has no UInt128 overload.
+            w.WritePropertyName("value");
+            w.WriteRawValue(value.ToString(CultureInfo.InvariantCulture));
         });
 
     /// <summary>An error body (doc/protocol.md, "Errors"); <paramref name="inReplyTo"/> is the request's msg_id.</summary>

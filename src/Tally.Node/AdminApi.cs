@@ -23,11 +23,11 @@ public static class AdminApi
     internal static async Task<Accepted<LeaveResponse>> LeaveAsync(ReplicaHost host, CancellationToken ct)
     {
         await host.BeginLeaveAsync(ct).ConfigureAwait(false);
-        return TypedResults.Accepted("/cluster", new LeaveResponse(host.Id.Value, ApiText.Phase(host.Phase)));
+        return TypedResults.Accepted("/cluster", new LeaveResponse(host.Name, ApiText.Phase(host.Phase)));
     }
 
     internal static Ok<FaultsResponse> GetFaults(ReplicaHost host, FaultSet faults) =>
-        TypedResults.Ok(new FaultsResponse(host.Id.Value, faults.Peers));
+        TypedResults.Ok(new FaultsResponse(host.Name, faults.Peers));
 
     internal static async Task<Results<Ok<FaultsResponse>, ValidationProblem, ProblemHttpResult>> SetFaultsAsync(
         HttpContext context, ReplicaHost host, FaultSet faults, IOptions<NodeOptions> options, CancellationToken ct)
@@ -46,12 +46,12 @@ public static class AdminApi
         {
             return Problems.Invalid("drop", $"Not a known member id or an http(s) URL: {string.Join(", ", unknown)}.");
         }
-        return TypedResults.Ok(new FaultsResponse(host.Id.Value, faults.Peers));
+        return TypedResults.Ok(new FaultsResponse(host.Name, faults.Peers));
     }
 
     internal static Ok<FaultsResponse> Heal(ReplicaHost host, FaultSet faults)
     {
         faults.Heal();
-        return TypedResults.Ok(new FaultsResponse(host.Id.Value, faults.Peers));
+        return TypedResults.Ok(new FaultsResponse(host.Name, faults.Peers));
     }
 }

@@ -17,7 +17,6 @@ static class ApiText
     public static string Phase(NodePhase phase) => phase switch
     {
         NodePhase.Loading => "loading",
-        NodePhase.Recovering => "recovering",
         NodePhase.Ready => "ready",
         NodePhase.Leaving => "leaving",
         _ => phase.ToString().ToLowerInvariant(),

@@ -92,7 +92,8 @@ public static class NodeAuth
             o.ChallengeDetail = "Admin routes require the admin token: 'Authorization: Bearer <admin token>'.";
         });
         services.AddAuthorizationBuilder()
-            .AddPolicy(PeerPolicy, p => p.AddAuthenticationSchemes(PeerScheme).RequireAuthenticatedUser())
+            .AddPolicy(PeerPolicy, p => p.AddAuthenticationSchemes(PeerScheme).RequireAuthenticatedUser()
+                .RequireAssertion(c => c.Resource is not HttpContext http || TlsSetup.HasRequiredClientCertificate(http)))
             .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(AdminScheme).RequireAuthenticatedUser());
         return services;
     }

@@ -20,6 +20,8 @@ public static class ClusterApi
         IReadOnlyList<MemberView> members;
         long version, round, incarnation;
         int videos;
+        Replication.ClusterIdentity cluster;
+        bool conflict;
         lock (host.Sync)
         {
             var node = host.Node;
@@ -28,11 +30,13 @@ public static class ClusterApi
             videos = node.State.Count;
             round = node.Round;
             incarnation = node.Incarnation;
+            cluster = node.Cluster;
+            conflict = node.OwnNameConflict;
         }
         var (digest, digestVersion) = host.Digest();
-        var list = members.Select(m => new MemberResponse(m.Id.Value, m.Address, ApiText.Status(m.Status), m.IsSelf,
+        var list = members.Select(m => new MemberResponse(m.Name, m.Name, m.Id.Value, m.NameConflict, m.Address, ApiText.Status(m.Status), m.IsSelf,
             m.Incarnation, m.Heartbeat, m.LastHeard, m.LastExchange, m.AckedVersion, m.HeldVersion, m.Synced)).ToList();
-        return TypedResults.Ok(new ClusterResponse(host.Id.Value, host.Address, incarnation, ApiText.Phase(host.Phase), round,
+        return TypedResults.Ok(new ClusterResponse(host.Name, host.Name, host.Id.Value, cluster.Id?.Value, cluster.Provisional, conflict, host.Address, incarnation, ApiText.Phase(host.Phase), round,
             digest.ToString("x16", CultureInfo.InvariantCulture), digestVersion, version, videos, list, faults.Peers));
     }
 }

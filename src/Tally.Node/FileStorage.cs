@@ -7,7 +7,7 @@ using Tally.Storage;
 namespace Tally.Node;
 
 /// <summary>Wires <see cref="FileStateStore"/> (section <c>Storage</c>: <c>DataDirectory</c>, <c>Durability</c>)
-/// in as the node's <see cref="IStateStore"/>, with the incarnation kept in the same directory.</summary>
+/// in as the node's <see cref="IStateStore"/>, with the incarnation and the identity (replica and cluster ids) kept in the same directory.</summary>
 public static class FileStorage
 {
     public static IServiceCollection AddFileStorage(this IServiceCollection services)
@@ -21,8 +21,8 @@ public static class FileStorage
         services.AddSingleton<IStateStore>(sp => sp.GetRequiredService<FileStateStore>());
         services.RemoveAll<IIncarnationSource>();
         services.AddSingleton<IIncarnationSource, FileIncarnation>();
-        services.RemoveAll<IRecoveryMarker>();
-        services.AddSingleton<IRecoveryMarker, FileRecoveryMarker>();
+        services.RemoveAll<IIdentityStore>();
+        services.AddSingleton<IIdentityStore, FileIdentityStore>();
         return services;
     }
 

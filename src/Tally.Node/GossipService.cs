@@ -39,13 +39,13 @@ public sealed partial class GossipService(
                     leaveStarted ??= time.GetUtcNow();
                     if (host.LeaveComplete())
                     {
-                        Log.LeaveComplete(logger, host.Id.Value);
+                        Log.LeaveComplete(logger, host.Name);
                         lifetime.StopApplication();
                         return;
                     }
                     if (time.GetUtcNow() - leaveStarted > nodeOptions.Value.LeaveTimeout)
                     {
-                        Log.LeaveTimedOut(logger, host.Id.Value, nodeOptions.Value.LeaveTimeout);
+                        Log.LeaveTimedOut(logger, host.Name, nodeOptions.Value.LeaveTimeout);
                         lifetime.StopApplication();
                         return;
                     }

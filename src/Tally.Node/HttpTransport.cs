@@ -54,7 +54,7 @@ public sealed partial class HttpTransport(
         [LoggerMessage(Level = LogLevel.Debug, Message = "Gossip to {Address} failed: {Reason}")]
         public static partial void Unreachable(ILogger logger, string address, string reason);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Gossip to {Address} was refused with status {Status} (a 401 means the cluster keys differ)")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Gossip to {Address} was refused with status {Status} (401: the cluster keys differ; 409: the peer belongs to another cluster id)")]
         public static partial void Rejected(ILogger logger, string address, int status);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot send gossip to the malformed address {Address}")]

@@ -7,7 +7,9 @@ namespace Tally.Node;
 
 /// <summary>Node-to-node routes, all requiring the cluster key. <c>POST /internal/gossip</c> takes one
 /// <see cref="GossipCodec"/> message: the node merges it under the replica lock, sends the core's answer back
-/// through the transport (as its own request to the sender's address) and queues the merged delta for storage.</summary>
+/// through the transport (as its own request to the sender's address) and queues the merged delta for storage.
+/// A message whose checksum does not match, or that is malformed, is a 400 counted in <c>tally.gossip.invalid</c>
+/// and nothing of it is merged.</summary>
 public static class InternalApi
 {
     public const string GossipPath = "/internal/gossip";
@@ -16,10 +18,10 @@ public static class InternalApi
     {
         var group = app.MapGroup("/internal").WithTags("Internal").RequireAuthorization(NodeAuth.PeerPolicy);
         group.MapPost("/gossip", ReceiveGossipAsync).WithName("Gossip")
-            .WithSummary("One gossip message (binary, see GossipCodec). Requires 'Authorization: Bearer <cluster key>'.")
+            .WithSummary("One gossip message (binary, see GossipCodec, ending in a CRC-32C of its bytes). Requires 'Authorization: Bearer <cluster key>'; a checksum mismatch or a malformed message is 400 and nothing of it is merged.")
             .Accepts<byte[]>("application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return group;
     }
 
@@ -37,8 +39,14 @@ public static class InternalApi
         {
             message = GossipCodec.Decode(bytes);
         }
+        catch (GossipChecksumException e)
+        {
+            metrics.GossipInvalid("checksum");
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Gossip checksum mismatch");
+        }
         catch (CrdtFormatException e)
         {
+            metrics.GossipInvalid("malformed");
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Malformed gossip message");
         }
         metrics.GossipBytesIn(bytes.Length);
@@ -47,15 +55,11 @@ public static class InternalApi
             metrics.GossipDropped("fault");
             return TypedResults.NoContent(); // as if the network had lost it
         }
-        Effects effects;
-        Task durable;
-        try
+        // A merge is total (docs/architecture.md, "Numbers"): a well-formed message of this cluster is always taken in.
+        var (effects, durable) = host.Receive(message);
+        if (effects.Refused is { } refused)
         {
-            (effects, durable) = host.Receive(message);
-        }
-        catch (CounterOverflowException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Gossip would overflow a count");
+            return TypedResults.Problem(refused.Detail, statusCode: StatusCodes.Status409Conflict, title: "Gossip from another cluster");
         }
         // The replies acknowledge this merge: they leave only once it is durable (see MergeJournal).
         try

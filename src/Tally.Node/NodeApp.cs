@@ -51,6 +51,10 @@ public static class NodeApp
     {
         services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+        services.AddOptions<DiscoveryOptions>().BindConfiguration(DiscoveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DiscoveryOptions>, DiscoveryValidator>();
+        services.AddSingleton<IPostConfigureOptions<NodeOptions>, AdvertiseFromHostName>();
+        services.AddNodeTls();
         services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // Raw configuration, not NodeOptions: the server is built before options are validated at start, and a
         // validation failure there would hide the failures of the other sections.
@@ -63,7 +67,7 @@ public static class NodeApp
         });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIncarnationSource, ClockIncarnation>();
-        services.TryAddSingleton<IRecoveryMarker, NoRecoveryMarker>();
+        services.TryAddSingleton<IIdentityStore, MemoryIdentityStore>();
 
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<ReplicaHost>();
@@ -73,19 +77,21 @@ public static class NodeApp
         services.AddSingleton<MergeJournal>();
         services.AddSingleton<PersistQueue>();
         services.AddSingleton<ViewRecorder>();
+        services.AddSingleton<PeerDiscovery>();
         // Start order: load, then the storage writer, the recorder and the gossip loop (they stop in reverse).
         services.AddHostedService<ReplicaStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<PersistQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<ViewRecorder>());
         services.AddHostedService<GossipService>();
         services.AddHostedService<StorageProbe>();
+        services.AddHostedService<DiscoveryService>();
 
         services.AddHttpClient<ITransport, HttpTransport>()
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(1), // re-resolve DNS names (containers come and go)
                 ConnectTimeout = TimeSpan.FromSeconds(2),
-            })
+            }.WithNodeTls(sp.GetRequiredService<TlsMaterial>()))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddStandardResilienceHandler()
             .SelectPipelineByAuthority(); // one circuit breaker per peer

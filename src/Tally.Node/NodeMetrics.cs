@@ -12,6 +12,8 @@ public sealed class NodeMetrics
     readonly Counter<long> _viewsReceived;
     readonly Counter<long> _gossipBytes;
     readonly Counter<long> _gossipDropped;
+    readonly Counter<long> _gossipRefused;
+    readonly Counter<long> _gossipInvalid;
     readonly Histogram<double> _mergeDuration;
     readonly Histogram<double> _commitDuration;
     readonly Histogram<long> _commitRequests;
@@ -22,6 +24,8 @@ public sealed class NodeMetrics
         _viewsReceived = meter.CreateCounter<long>("tally.views.received", "{view}", "Views acknowledged by this node (durable own views).");
         _gossipBytes = meter.CreateCounter<long>("tally.gossip.bytes", "By", "Gossip message bytes, by direction (in, out).");
         _gossipDropped = meter.CreateCounter<long>("tally.gossip.dropped", "{message}", "Gossip messages not delivered, by reason (fault, busy, failed).");
+        _gossipRefused = meter.CreateCounter<long>("tally.gossip.refused", "{message}", "Gossip messages refused and never merged, by reason (cluster: sent by a node of another cluster).");
+        _gossipInvalid = meter.CreateCounter<long>("tally.gossip.invalid", "{message}", "Gossip messages received and refused unmerged (400), by reason (checksum, malformed).");
         _mergeDuration = meter.CreateHistogram<double>("tally.merge.duration", "s", "Time to take in one gossip message under the replica lock.");
         _commitDuration = meter.CreateHistogram<double>("tally.storage.commit.duration", "s", "Time of one durable group commit of own views.");
         _commitRequests = meter.CreateHistogram<long>("tally.storage.commit.requests", "{request}", "View requests sharing one group commit.");
@@ -40,6 +44,7 @@ public sealed class NodeMetrics
         Meter.CreateObservableCounter("tally.gossip.digests", () => host.Stats().DigestsOut, "{digest}", "Full digests sent (anti-entropy).");
         Meter.CreateObservableGauge("tally.members", () => host.MembersByStatus()
             .Select(kv => new Measurement<int>(kv.Value, new KeyValuePair<string, object?>("status", kv.Key))), "{member}", "Members by status as this node sees them (itself included).");
+        Meter.CreateObservableGauge("tally.name_conflicts", () => host.NameConflictCount(), "{name}", "Node names used by more than one live replica, as this node sees them (two processes started with one --id).");
         Meter.CreateObservableGauge("tally.videos", () => host.VideoCount(), "{video}", "Videos with a positive count.");
     }
 
@@ -57,6 +62,9 @@ public sealed class NodeMetrics
     public void GossipBytesOut(long bytes) => _gossipBytes.Add(bytes, new KeyValuePair<string, object?>("direction", "out"));
 
     public void GossipDropped(string reason) => _gossipDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void GossipRefused(string reason) => _gossipRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void GossipInvalid(string reason) => _gossipInvalid.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Merged(TimeSpan elapsed) => _mergeDuration.Record(elapsed.TotalSeconds);
 

@@ -9,8 +9,9 @@ public sealed class NodeOptions
 {
     public const string SectionName = "Node";
 
-    /// <summary>The node id: 1-64 characters from [A-Za-z0-9._-]. Keep it across restarts: it names the node's
-    /// entries in every counter.</summary>
+    /// <summary>The node's name, for people: 1-64 characters from [A-Za-z0-9._-]. The key of its entries is its
+    /// replica id (this name and a random part, made with its data directory), so a name used twice by mistake loses
+    /// nothing: it is reported as a name conflict. A data directory keeps the name it was made with.</summary>
     [Required(ErrorMessage = "Node:Id (--id, TALLY_ID) is required.")]
     public string Id { get; set; } = "";
 
@@ -22,7 +23,12 @@ public sealed class NodeOptions
     /// wildcard address or behind a container's port mapping.</summary>
     public string? Advertise { get; set; }
 
-    /// <summary>Data directory (state log, snapshots, incarnation).</summary>
+    /// <summary>The cluster id (1-64 characters from [A-Za-z0-9._-]). Optional: a node without peers makes one at its
+    /// first start, a node with peers adopts its cluster's. Give it when every node lists peers (then none would make
+    /// one). A node refuses to start when its data directory holds another.</summary>
+    public string? ClusterId { get; set; }
+
+    /// <summary>Data directory (state log, snapshots, incarnation, replica and cluster ids).</summary>
     public string? Data { get; set; }
 
     /// <summary>Peers to join through: URLs such as <c>http://node2:8001</c> (DNS names are resolved on connect).</summary>

@@ -9,9 +9,13 @@ sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
     public ValidateOptionsResult Validate(string? name, NodeOptions options)
     {
         var failures = new List<string>();
-        if (!string.IsNullOrEmpty(options.Id) && !ReplicaId.TryParse(options.Id, out _))
+        if (!string.IsNullOrEmpty(options.Id) && !ReplicaId.IsValidName(options.Id))
         {
-            failures.Add($"Node:Id (--id) '{options.Id}' is not a valid node id: use 1-{ReplicaId.MaxLength} characters from [A-Za-z0-9._-], starting with a letter or digit.");
+            failures.Add($"Node:Id (--id) '{options.Id}' is not a valid node name: use 1-{ReplicaId.NameMaxLength} characters from [A-Za-z0-9._-], starting with a letter or digit.");
+        }
+        if (!string.IsNullOrEmpty(options.ClusterId) && !ClusterId.TryParse(options.ClusterId, out _))
+        {
+            failures.Add($"Node:ClusterId (--cluster-id) '{options.ClusterId}' is not a valid cluster id: use 1-{ClusterId.MaxLength} characters from [A-Za-z0-9._-], starting with a letter or digit.");
         }
         if (!string.IsNullOrEmpty(options.Listen))
         {

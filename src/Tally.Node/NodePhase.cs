@@ -6,9 +6,6 @@ public enum NodePhase
     /// <summary>Loading its state from disk (the server is not listening yet).</summary>
     Loading,
 
-    /// <summary>Started with an empty disk and has peers: recovering its own entries from them (lost disk).</summary>
-    Recovering,
-
     Ready,
 
     /// <summary>Leaving gracefully: pushing its state to a live peer before it exits.</summary>

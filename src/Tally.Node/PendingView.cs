@@ -48,7 +48,7 @@ sealed class PendingView
         if (items is not null)
         {
             Totals = new ulong[items.Length];
-            Counts = new ulong[items.Length];
+            Counts = new UInt128[items.Length];
         }
     }
 
@@ -64,7 +64,7 @@ sealed class PendingView
     {
         var view = new PendingView(ViewKind.Batch, default, 0, null) { Status = ViewStatus.Ok };
         view.Totals = [.. totals];
-        view.Counts = new ulong[totals.Count];
+        view.Counts = new UInt128[totals.Count];
         view.Total = totals.Count > 0 ? totals[0] : 0;
         view._done.TrySetResult();
         return view;
@@ -81,11 +81,11 @@ sealed class PendingView
     /// <summary>Results of <see cref="ViewKind.Add"/> and <see cref="ViewKind.Raise"/>: this node's entry after the
     /// request, and the video's network-wide count right after the commit.</summary>
     public ulong Total { get; set; }
-    public ulong Count { get; set; }
+    public UInt128 Count { get; set; }
 
     /// <summary>Results of <see cref="ViewKind.Batch"/>, per item.</summary>
     public ulong[]? Totals { get; private set; }
-    public ulong[]? Counts { get; private set; }
+    public UInt128[]? Counts { get; private set; }
 
     /// <summary>The <c>Idempotency-Key</c> this request was taken under (without totals), or null. The recorder
     /// writes it, with the totals, in the same record as the request's views.</summary>

@@ -47,7 +47,7 @@ static class Problems
     public static ProblemHttpResult For(PendingView view, HttpContext context) => view.Status switch
     {
         ViewStatus.NotReady => Unavailable(context, "Not ready",
-            "The node is recovering its state from its peers (it started with an empty disk); retry shortly."),
+            "The node is still loading its state; retry shortly."),
         ViewStatus.Leaving => Unavailable(context, "Leaving",
             "The node is leaving the cluster and takes no more views; send them to another node."),
         ViewStatus.Busy => Unavailable(context, "Busy", "Too many views are waiting for the disk; retry shortly."),
@@ -57,7 +57,7 @@ static class Problems
         ViewStatus.Regression => TypedResults.Problem($"{view.Detail} A node's total only grows.",
             statusCode: StatusCodes.Status409Conflict, title: "Total is lower than the current one"),
         ViewStatus.Overflow => TypedResults.Problem($"{view.Detail} Nothing was counted.",
-            statusCode: StatusCodes.Status409Conflict, title: "Count would overflow"),
+            statusCode: StatusCodes.Status409Conflict, title: "Past the largest count"),
         _ => throw new InvalidOperationException($"No problem for status {view.Status}."),
     };
 

@@ -2,8 +2,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Tally.Node;
 
-/// <summary>Ready only when the node takes views: loaded and, if it started empty, recovered from its peers, and its
-/// store can write (not while the disk is full or failing).</summary>
+/// <summary>Ready (200) when the node takes views: loaded, not leaving, and its store can write (503 while the disk is
+/// full or failing, with the reason). Degraded (still 200: it takes views, and each process counts under its own
+/// replica id, so nothing is lost) while another live replica uses this node's name, so the operator sees that two
+/// processes run as one name.</summary>
 sealed class ReplicaHealthCheck(ReplicaHost host) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
@@ -11,8 +13,9 @@ sealed class ReplicaHealthCheck(ReplicaHost host) : IHealthCheck
             ? HealthCheckResult.Unhealthy($"Storage unavailable, views are refused until it can write again: {reason}")
             : host.Phase switch
         {
+            NodePhase.Ready when host.OwnNameConflict() => HealthCheckResult.Degraded(
+                $"Taking views, but another live replica also uses the name '{host.Name}' (GET /cluster shows it): give each process its own --id."),
             NodePhase.Ready => HealthCheckResult.Healthy("Taking views."),
-            NodePhase.Recovering => HealthCheckResult.Unhealthy("Recovering its state from peers (started with an empty disk)."),
             NodePhase.Leaving => HealthCheckResult.Unhealthy("Leaving the cluster."),
             _ => HealthCheckResult.Unhealthy("Loading its state."),
         });

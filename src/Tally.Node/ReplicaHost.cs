@@ -19,7 +19,7 @@ public sealed partial class ReplicaHost(
     TimeProvider time,
     NodeMetrics metrics,
     MergeJournal journal,
-    IRecoveryMarker recoveryMarker,
+    IIdentityStore identity,
     ILogger<ReplicaHost> logger) : IDisposable
 {
     readonly NodeOptions _options = nodeOptions.Value;
@@ -28,8 +28,7 @@ public sealed partial class ReplicaHost(
     long _logRowsSinceSnapshot;
     (ulong Root, long Version)? _digest;
     long _digestAt;
-    bool _recoveryPending;
-    bool _recoveryPersisting;
+    ReplicaId? _id;
 
     internal Lock Sync { get; } = new();
 
@@ -47,7 +46,11 @@ public sealed partial class ReplicaHost(
     /// <summary>The core. Only under <see cref="Sync"/>.</summary>
     internal ReplicaNode Node => _node ?? throw new UnreachableException("The replica is used before it was loaded.");
 
-    public ReplicaId Id { get; } = ReplicaId.Parse(nodeOptions.Value.Id);
+    /// <summary>This replica's id (made with its data directory); known once <see cref="StartAsync"/> has loaded it.</summary>
+    public ReplicaId Id => _id ?? throw new UnreachableException("The replica id is read before the replica was loaded.");
+
+    /// <summary>The node's name (<c>--id</c>), for people.</summary>
+    public string Name => _options.Id;
 
     public string Address => _options.Address;
 
@@ -56,32 +59,27 @@ public sealed partial class ReplicaHost(
 
     internal IStateStore Store => store;
 
-    /// <summary>Loads the state from storage and creates the replica. The server starts listening after this.</summary>
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>Loads the state from storage and creates the replica with <paramref name="seeds"/> (the configured
+    /// peers and those DNS discovery found, normalized URLs). The server starts listening after this.</summary>
+    public async Task StartAsync(IReadOnlyList<string> seeds, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var recovered = await store.LoadAsync(ct).ConfigureAwait(false);
-        if (_options.Peers.Length > 0)
+        // An empty directory is a new replica with a new id: it never continues an earlier replica's entries, so a
+        // lost disk cannot count views again under numbers a peer already holds, and it takes views at once.
+        var id = identity.LoadOrCreateReplica(_options.Id, hasLegacyState: recovered is not null);
+        var configured = string.IsNullOrEmpty(_options.ClusterId) ? (ClusterId?)null : ClusterId.Parse(_options.ClusterId);
+        var stored = identity.LoadCluster();
+        var cluster = ClusterIdentity.AtStart(stored, configured, seeds.Count > 0, () => ClusterId.New(time.GetUtcNow()));
+        if (cluster != stored)
         {
-            if (recoveryMarker.Exists)
-            {
-                Log.UnfinishedRecovery(logger, Id.Value, recovered?.Count ?? 0);
-                recovered = null;
-            }
-            else if (recovered is null)
-            {
-                recoveryMarker.Set();
-            }
-            _recoveryPending = recovered is null;
+            identity.SaveCluster(cluster);
         }
-        else if (recoveryMarker.Exists)
-        {
-            recoveryMarker.Clear(); // no peer to recover from: what the disk holds is all there is
-        }
+        _id = id;
         var incarnation = incarnations.Next();
         var seed = _options.Seed != 0 ? _options.Seed : Random.Shared.Next();
-        var node = new ReplicaNode(Id, Address, incarnation, replicationOptions.Value, time, new Random(seed), recovered,
-            _options.Peers.Select(NodeAddress.Normalize));
+        var node = new ReplicaNode(id, Address, incarnation, replicationOptions.Value, time, new Random(seed), recovered,
+            seeds, cluster);
         lock (Sync)
         {
             _node = node;
@@ -90,7 +88,7 @@ public sealed partial class ReplicaHost(
         }
         metrics.Observe(this);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        Log.Loaded(logger, Id.Value, node.State.Count, recovered is null, incarnation, elapsed.TotalMilliseconds, _phase);
+        Log.Loaded(logger, Name, node.State.Count, recovered is null, id.Value, cluster.Id?.Value ?? "(none yet)", incarnation, elapsed.TotalMilliseconds);
     }
 
     /// <summary>One gossip round. Send the messages only once <c>Durable</c> completes: they acknowledge merges.</summary>
@@ -100,6 +98,10 @@ public sealed partial class ReplicaHost(
         {
             var effects = Node.Tick();
             UpdatePhase();
+            if (effects.NameConflicts is { } names)
+            {
+                ReportNameConflicts(names);
+            }
             return (effects, journal.Barrier);
         }
     }
@@ -114,6 +116,19 @@ public sealed partial class ReplicaHost(
         lock (Sync)
         {
             effects = Node.Receive(message);
+            if (effects.Refused is { } refused)
+            {
+                Log.Refused(logger, message.Sender.Id.Value, refused.Detail);
+                metrics.GossipRefused(refused.Reason);
+                return (effects, Task.CompletedTask);
+            }
+            if (effects.Cluster is { } cluster)
+            {
+                // Before anything this message merged is stored: the disk never holds a cluster's state under no id
+                // or another id. Rare (once per node), so the lock is held over the write.
+                identity.SaveCluster(cluster);
+                Log.ClusterAdopted(logger, cluster.Id?.Value ?? "", message.Sender.Id.Value);
+            }
             Index.AddNew(Node.State, effects.Persist);
             UpdatePhase();
             durable = effects.Persist is { } delta ? journal.Add(delta) : journal.Barrier;
@@ -134,7 +149,16 @@ public sealed partial class ReplicaHost(
                 UpdatePhase();
             }
         }
-        Log.Leaving(logger, Id.Value);
+        Log.Leaving(logger, Name);
+    }
+
+    /// <summary>Hands the seeds peer discovery currently finds to the replica (<see cref="ReplicaNode.ReplaceSeeds"/>).</summary>
+    public void ReplaceSeeds(IEnumerable<string> seeds)
+    {
+        lock (Sync)
+        {
+            Node.ReplaceSeeds(seeds);
+        }
     }
 
     public bool LeaveComplete()
@@ -179,6 +203,24 @@ public sealed partial class ReplicaHost(
         }
     }
 
+    /// <summary>True while another live replica uses this node's name (as of the last gossip round).</summary>
+    public bool OwnNameConflict()
+    {
+        lock (Sync)
+        {
+            return _node is { OwnNameConflict: true };
+        }
+    }
+
+    /// <summary>Names used by more than one live replica (as of the last gossip round).</summary>
+    public int NameConflictCount()
+    {
+        lock (Sync)
+        {
+            return _node?.NameConflicts.Count ?? 0;
+        }
+    }
+
     public IReadOnlyList<MemberView> Members()
     {
         lock (Sync)
@@ -212,71 +254,41 @@ public sealed partial class ReplicaHost(
 
     public void Dispose() => Commits.Dispose();
 
-    /// <summary>Call under <see cref="Sync"/> after any step.</summary>
-    /// <summary>Only under <see cref="Sync"/>. A node that recovered from an empty disk stays Recovering until the
-    /// recovered state is durable and the recovery marker is gone, so a crash right after cannot trust a partial disk.</summary>
-    void UpdatePhase()
-    {
-        if (Node.IsLeaving)
-        {
-            _phase = NodePhase.Leaving;
-        }
-        else if (!Node.IsReady)
-        {
-            _phase = NodePhase.Recovering;
-        }
-        else if (_recoveryPending)
-        {
-            _phase = NodePhase.Recovering;
-            if (!_recoveryPersisting)
-            {
-                _recoveryPersisting = true;
-                _ = FinishRecoveryAsync(Node.State.Clone());
-            }
-        }
-        else
-        {
-            _phase = NodePhase.Ready;
-        }
-    }
+    /// <summary>The cluster as this node knows it. Only under <see cref="Sync"/>.</summary>
+    internal ClusterIdentity Cluster => Node.Cluster;
 
-    /// <summary>Makes the recovered state durable, then clears the marker, then lets views in.</summary>
-    async Task FinishRecoveryAsync(CounterMap recovered)
+    /// <summary>Only under <see cref="Sync"/>, after any step.</summary>
+    void UpdatePhase() => _phase = Node.IsLeaving ? NodePhase.Leaving : NodePhase.Ready;
+
+    void ReportNameConflicts(IReadOnlyList<string> names)
     {
-        try
+        if (names.Count == 0)
         {
-            await store.AppendAsync(recovered, CancellationToken.None).ConfigureAwait(false);
-            recoveryMarker.Clear();
-            lock (Sync)
-            {
-                _recoveryPending = false;
-                UpdatePhase();
-            }
-            Log.Recovered(logger, Id.Value, recovered.Count);
+            Log.NameConflictsResolved(logger, Id.Value);
+            return;
         }
-        catch (Exception e)
+        foreach (var member in Node.Members().Where(m => m.NameConflict))
         {
-            Log.RecoveryNotStored(logger, e, Id.Value);
-            lock (Sync)
-            {
-                _recoveryPersisting = false; // the next step tries again
-            }
+            Log.NameConflict(logger, member.Name, member.Id.Value, member.Address, member.IsSelf);
         }
     }
 
     static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} loaded {Videos} videos (empty disk: {Empty}) as incarnation {Incarnation} in {Milliseconds} ms; phase {Phase}")]
-        public static partial void Loaded(ILogger logger, string nodeId, int videos, bool empty, long incarnation, double milliseconds, NodePhase phase);
+        [LoggerMessage(Level = LogLevel.Information, Message = "Node {Name} loaded {Videos} videos (empty disk: {Empty}) as replica {ReplicaId} of cluster {ClusterId}, incarnation {Incarnation}, in {Milliseconds} ms")]
+        public static partial void Loaded(ILogger logger, string name, int videos, bool empty, string replicaId, string clusterId, long incarnation, double milliseconds);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} was still recovering from peers when it stopped; it ignores the {Videos} videos on disk and recovers again")]
-        public static partial void UnfinishedRecovery(ILogger logger, string nodeId, int videos);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Refused gossip from {ReplicaId}: {Detail}")]
+        public static partial void Refused(ILogger logger, string replicaId, string detail);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} recovered {Videos} videos from its peers; the state is on disk and views are taken")]
-        public static partial void Recovered(ILogger logger, string nodeId, int videos);
+        [LoggerMessage(Level = LogLevel.Information, Message = "Joined cluster {ClusterId} (heard from {ReplicaId}); the id is stored")]
+        public static partial void ClusterAdopted(ILogger logger, string clusterId, string replicaId);
 
-        [LoggerMessage(Level = LogLevel.Error, Message = "Node {NodeId} could not store its recovered state; it keeps refusing views and tries again")]
-        public static partial void RecoveryNotStored(ILogger logger, Exception exception, string nodeId);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Name conflict: node name {Name} is used by more than one live replica; {ReplicaId} at {Address} (this node: {IsSelf}) is one. Each counts under its own replica id, so no view is lost, but give each process its own --id")]
+        public static partial void NameConflict(ILogger logger, string name, string replicaId, string address, bool isSelf);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Name conflicts resolved: every live replica seen by {ReplicaId} has its own name again")]
+        public static partial void NameConflictsResolved(ILogger logger, string replicaId);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} is leaving: views are refused; it exits once a live peer has acknowledged all its state")]
         public static partial void Leaving(ILogger logger, string nodeId);

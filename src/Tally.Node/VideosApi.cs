@@ -6,7 +6,8 @@ using Tally.Replication;
 
 namespace Tally.Node;
 
-/// <summary>The public API of videos: record views, raise this node's total, read one video, list them.</summary>
+/// <summary>The public API of videos: record views, raise this node's total (an operator action, behind the admin
+/// token), read one video, list them.</summary>
 public static class VideosApi
 {
     public static RouteGroupBuilder MapVideosApi(this IEndpointRouteBuilder app)
@@ -19,8 +20,11 @@ public static class VideosApi
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPut("/{videoId}/total", SetTotalAsync).WithName("SetTotal")
-            .WithSummary("Raise this node's entry for a video to a total (the seed's set_to); lower than the current one is 409.")
+            .RequireAuthorization(NodeAuth.AdminPolicy)
+            .WithSummary("Operator action (admin token): raise this node's entry for a video to a total (the seed's set_to).")
+            .WithDescription("Requires 'Authorization: Bearer <admin token>'. Body: {\"total\": n}, n from 0 to 1,000,000,000,000,000 (10^15). Lower than the current entry, or a total that would make the video's count known here pass 10^15, is 409 and changes nothing. Every raise leaves room for more than 8 * 10^15 views, so it cannot stop a video from counting.")
             .Accepts<TotalBody>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{videoId}", GetVideo).WithName("GetVideo")
@@ -62,7 +66,7 @@ public static class VideosApi
         }
         // A retry gets the first answer's total and the count as of now (never lower than the first one's).
         var count = admission.Replayed ? host.Counts([video], context.Response)[0] : pending.Count;
-        return TypedResults.Ok(new ViewResponse(video.Value, host.Id.Value, pending.Total, count));
+        return TypedResults.Ok(new ViewResponse(video.Value, host.Name, host.Id.Value, pending.Total, count));
     }
 
     internal static async Task<Results<Ok<ViewResponse>, ValidationProblem, ProblemHttpResult>> SetTotalAsync(
@@ -77,14 +81,14 @@ public static class VideosApi
         {
             return problem;
         }
-        if (body.Value is not { } total)
+        if (body.Value is not { } total || total.Total > GCounter.SetMax)
         {
-            return Problems.Invalid("total", "The body must be {\"total\": n} with n a whole number from 0 to 18446744073709551615.");
+            return Problems.Invalid("total", $"The body must be {{\"total\": n}} with n a whole number from 0 to {GCounter.SetMax} (10^15).");
         }
         var pending = recorder.Submit(PendingView.Raise(video, total.Total));
         await pending.Completion.ConfigureAwait(false);
         return pending.Status == ViewStatus.Ok
-            ? TypedResults.Ok(new ViewResponse(video.Value, host.Id.Value, pending.Total, pending.Count))
+            ? TypedResults.Ok(new ViewResponse(video.Value, host.Name, host.Id.Value, pending.Total, pending.Count))
             : Problems.For(pending, context);
     }
 
@@ -100,11 +104,13 @@ public static class VideosApi
             counter = host.Node.State.Get(video);
         }
         var replicas = new SortedDictionary<string, ulong>(StringComparer.Ordinal);
+        var names = new SortedDictionary<string, UInt128>(StringComparer.Ordinal);
         foreach (var (replica, entry) in counter.Entries)
         {
             replicas[replica.Value] = entry;
+            names[replica.Name] = checked(names.GetValueOrDefault(replica.Name) + entry); // within the video's sum
         }
-        return TypedResults.Ok(new VideoResponse(video.Value, host.Id.Value, counter.EntryOf(host.Id), counter.Value, replicas));
+        return TypedResults.Ok(new VideoResponse(video.Value, host.Name, host.Id.Value, counter.EntryOf(host.Id), counter.Value, replicas, names));
     }
 
     internal static Results<Ok<VideoPage>, ValidationProblem> ListVideos(string? limit, string? after, ReplicaHost host, IOptions<NodeOptions> options)
@@ -133,6 +139,6 @@ public static class VideosApi
             }
             known = host.Index.Count;
         }
-        return TypedResults.Ok(new VideoPage(host.Id.Value, known, videos, more && videos.Count > 0 ? videos[^1].VideoId : null));
+        return TypedResults.Ok(new VideoPage(host.Name, known, videos, more && videos.Count > 0 ? videos[^1].VideoId : null));
     }
 }

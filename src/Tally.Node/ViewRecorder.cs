@@ -162,9 +162,9 @@ public sealed partial class ViewRecorder : BackgroundService
                 {
                     continue;
                 }
-                if (node.IsLeaving || !node.IsReady)
+                if (node.IsLeaving)
                 {
-                    request.Fail(node.IsLeaving ? ViewStatus.Leaving : ViewStatus.NotReady);
+                    request.Fail(ViewStatus.Leaving);
                     continue;
                 }
                 try

@@ -60,7 +60,7 @@ public static class ViewsApi
         {
             results[i] = new VideoSummary(items[i].Video.Value, pending.Totals![i], counts[i]);
         }
-        return TypedResults.Ok(new BatchResponse(host.Id.Value, total, results));
+        return TypedResults.Ok(new BatchResponse(host.Name, host.Id.Value, total, results));
     }
 
     static ValidationProblem? Validate(IReadOnlyList<BatchEntry> views)

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using Tally.Crdt;
 using Tally.Crdt.Serialization;
@@ -7,9 +8,15 @@ namespace Tally.Replication;
 /// <summary>Binary encoding of <see cref="GossipMessage"/> for the wire (and for the simulator's byte counts).
 /// Integers are 7-bit varints; maps are nested <see cref="CrdtBinary"/> encodings. Decoding validates every field
 /// and throws <see cref="CrdtFormatException"/> for anything malformed.</summary>
+/// <remarks>Frame: <c>body | crc u32</c>, little-endian, crc = CRC-32C of every byte of the body. A G-Counter can never
+/// take back a wrong high entry, so a damaged message must never be merged: the checksum is verified before a single
+/// field is read (<see cref="GossipChecksumException"/>). The body starts with the "TG" magic and a version.</remarks>
 public static class GossipCodec
 {
-    const byte Version = 1;
+    /// <summary>Bytes of the checksum trailer that ends every encoded message.</summary>
+    public const int ChecksumBytes = sizeof(uint);
+
+    const byte Version = 2;
     const int MembersMax = 4096;
     const int AddressLengthMax = 2048;
 
@@ -34,6 +41,8 @@ public static class GossipCodec
             w.Write("TG"u8);
             w.Write(Version);
             w.Write((byte)m.Kind);
+            w.Write(m.ClusterId?.Value ?? "");
+            w.Write(m.ClusterProvisional);
             WriteMember(w, m.Sender);
             w.Write7BitEncodedInt64(m.AckIncarnation);
             w.Write7BitEncodedInt64(m.AckVersion);
@@ -82,19 +91,43 @@ public static class GossipCodec
                 WriteMember(w, member);
             }
         }
+        var length = (int)stream.Length;
+        Span<byte> crc = stackalloc byte[ChecksumBytes];
+        BinaryPrimitives.WriteUInt32LittleEndian(crc, Crc32C.Compute(stream.GetBuffer().AsSpan(0, length)));
+        stream.Write(crc);
         return stream.ToArray();
+    }
+
+    /// <summary>The body of a framed message, once its checksum matches.</summary>
+    /// <exception cref="GossipChecksumException">Too short for a checksum, or the checksum does not match.</exception>
+    static int VerifiedBodyLength(byte[] input)
+    {
+        if (input.Length < ChecksumBytes)
+        {
+            throw new GossipChecksumException($"Invalid gossip message: {input.Length} bytes cannot hold its {ChecksumBytes}-byte checksum.");
+        }
+        var body = input.Length - ChecksumBytes;
+        var expected = BinaryPrimitives.ReadUInt32LittleEndian(input.AsSpan(body));
+        var actual = Crc32C.Compute(input.AsSpan(0, body));
+        return actual == expected
+            ? body
+            : throw new GossipChecksumException($"Invalid gossip message: checksum {actual:x8} of its {body} bytes does not match {expected:x8}; it was damaged in transit.");
     }
 
     public static GossipMessage Decode(ReadOnlySpan<byte> input, DecodeLimits? limits = null) => Decode(input.ToArray(), limits);
 
+    /// <summary>Verifies the checksum, then decodes and validates every field.</summary>
+    /// <exception cref="GossipChecksumException">The checksum does not match: nothing was read.</exception>
+    /// <exception cref="CrdtFormatException">The body is malformed.</exception>
     public static GossipMessage Decode(byte[] input, DecodeLimits? limits = null)
     {
         limits ??= DecodeLimits.Default;
-        using var stream = new MemoryStream(input, writable: false);
+        var length = VerifiedBodyLength(input);
+        using var stream = new MemoryStream(input, 0, length, writable: false);
         using var r = new BinaryReader(stream, Encoding.UTF8);
         try
         {
-            if (input.Length < 4 || input[0] != 'T' || input[1] != 'G')
+            if (length < 4 || input[0] != 'T' || input[1] != 'G')
             {
                 throw Invalid("missing the 'TG' header");
             }
@@ -108,9 +141,20 @@ public static class GossipCodec
             {
                 throw Invalid($"unknown message kind {(byte)kind}");
             }
+            var clusterText = r.ReadString();
+            ClusterId? cluster = null;
+            if (clusterText.Length > 0)
+            {
+                cluster = ClusterId.TryParse(clusterText, out var parsed)
+                    ? parsed
+                    : throw Invalid($"invalid cluster id '{(clusterText.Length > 80 ? clusterText[..80] : clusterText)}'");
+            }
+            var provisional = r.ReadBoolean();
             var m = new GossipMessage
             {
                 Kind = kind,
+                ClusterId = cluster,
+                ClusterProvisional = provisional && cluster is not null,
                 Sender = ReadMember(r),
                 AckIncarnation = NonNegative(r.Read7BitEncodedInt64()),
                 AckVersion = NonNegative(r.Read7BitEncodedInt64()),
@@ -179,9 +223,9 @@ public static class GossipCodec
             {
                 members.Add(ReadMember(r));
             }
-            if (stream.Position != input.Length)
+            if (stream.Position != length)
             {
-                throw Invalid($"{input.Length - stream.Position} trailing bytes");
+                throw Invalid($"{length - stream.Position} trailing bytes");
             }
             return m with { MembersHash = hash, Members = members, MembersComplete = parts.HasFlag(Parts.MembersComplete) };
         }

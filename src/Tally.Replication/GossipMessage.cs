@@ -31,6 +31,14 @@ public sealed record GossipMessage
     public required GossipKind Kind { get; init; }
     public required MemberRecord Sender { get; init; }
 
+    /// <summary>The sender's cluster, or null while it has none (a new node with peers that has not heard from its
+    /// cluster yet). A node refuses a message of another cluster.</summary>
+    public ClusterId? ClusterId { get; init; }
+
+    /// <summary>The sender's <see cref="ClusterId"/> was made by a node alone and may still give way (see
+    /// <see cref="ClusterIdentity"/>).</summary>
+    public bool ClusterProvisional { get; init; }
+
     public long AckIncarnation { get; init; }
     public long AckVersion { get; init; }
 

@@ -24,4 +24,12 @@ public sealed record MemberView(
     long AckedVersion,
     long HeldVersion,
     bool Synced,
-    bool IsSelf);
+    bool IsSelf)
+{
+    /// <summary>The member's node name (<see cref="ReplicaId.Name"/>).</summary>
+    public string Name => Id.Name;
+
+    /// <summary>This member and another live replica use the same name: two processes were started with one name
+    /// (each counts under its own replica id, so nothing is lost, but the name no longer tells them apart).</summary>
+    public bool NameConflict { get; init; }
+}

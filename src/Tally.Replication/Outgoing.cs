@@ -17,4 +17,16 @@ public readonly record struct Outgoing(string Address, GossipMessage Message);
 public sealed record Effects(IReadOnlyList<Outgoing> Messages, CounterMap? Persist)
 {
     public static Effects None { get; } = new([], null);
+
+    /// <summary>Set when this step adopted or confirmed the cluster id: the host stores it (durably) before
+    /// <see cref="Persist"/>, so a disk never holds a cluster's state under another cluster's id.</summary>
+    public ClusterIdentity? Cluster { get; init; }
+
+    /// <summary>Set when the message was refused (it came from another cluster): nothing was merged and nothing is
+    /// answered; the host answers the request with 409, logs and counts it.</summary>
+    public GossipRefusal? Refused { get; init; }
+
+    /// <summary>Set by <see cref="ReplicaNode.Tick"/> when the set of names used by more than one live replica
+    /// changed: the new set (possibly empty), for the host to log.</summary>
+    public IReadOnlyList<string>? NameConflicts { get; init; }
 }

@@ -11,6 +11,14 @@ sealed class Peer(MemberRecord record, DateTimeOffset now)
     /// <summary>When the member's heartbeat last advanced or it last spoke to us directly.</summary>
     public DateTimeOffset LastHeard { get; set; } = now;
 
+    /// <summary>When this node first learned of the member.</summary>
+    public DateTimeOffset FirstSeen { get; } = now;
+
+    /// <summary>When this node last had proof that the member's process runs: a message from it, or a record of it
+    /// with a newer heartbeat or incarnation than the one known. Null until then: a record first learned second-hand
+    /// may be the last words of a replica that is gone (a lost disk's old replica).</summary>
+    public DateTimeOffset? LastAdvance { get; set; }
+
     /// <summary>When the member last sent us a message itself.</summary>
     public DateTimeOffset? LastExchange { get; set; }
 

@@ -9,6 +9,7 @@ public sealed partial class ReplicaNode
         Round++;
         Stats.Rounds++;
         _self = _self with { Heartbeat = _self.Heartbeat + 1 };
+        var conflicts = UpdateNameConflicts();
         var seeds = ChooseTargets(out var peers);
         var antiEntropy = Round % _options.AntiEntropyRounds == 0;
         var messages = new List<Outgoing>(peers.Count + seeds.Count);
@@ -21,14 +22,19 @@ public sealed partial class ReplicaNode
             messages.Add(new(seed, Build(null, GossipKind.Push, includeRoot: false, answering: false)));
         }
         Stats.MessagesOut += messages.Count;
-        return new Effects(messages, null);
+        return new Effects(messages, null) { NameConflicts = conflicts };
     }
 
     /// <summary>Handles one message: learn about members, take acknowledgements, merge deltas and repairs, answer
-    /// digests. A push is answered with a reply; a reply is followed by a push only while a repair is owed.</summary>
+    /// digests. A push is answered with a reply; a reply is followed by a push only while a repair is owed. A message
+    /// of another cluster is refused (<see cref="Effects.Refused"/>) before anything in it is looked at.</summary>
     public Effects Receive(GossipMessage message)
     {
         Stats.MessagesIn++;
+        if (AdmitCluster(message.Sender.Id, new ClusterIdentity(message.ClusterId, message.ClusterProvisional), out var clusterChanged) is { } refusal)
+        {
+            return Effects.None with { Refused = refusal };
+        }
         var peer = Learn(message.Sender, direct: true);
         if (peer is null)
         {
@@ -55,12 +61,13 @@ public sealed partial class ReplicaNode
         Stats.VideosChangedByMerge += changed?.Count ?? 0;
 
         var kind = message.Kind == GossipKind.Push ? GossipKind.Reply : peer.HasOwedWork ? GossipKind.Push : (GossipKind?)null;
+        ClusterIdentity? cluster = clusterChanged ? _cluster : null;
         if (kind is null)
         {
-            return changed is null ? Effects.None : new Effects([], changed);
+            return changed is null && cluster is null ? Effects.None : new Effects([], changed) { Cluster = cluster };
         }
         Stats.MessagesOut++;
-        return new Effects([new(peer.Record.Address, Build(peer, kind.Value, includeRoot: false, answering: true))], changed);
+        return new Effects([new(peer.Record.Address, Build(peer, kind.Value, includeRoot: false, answering: true))], changed) { Cluster = cluster };
     }
 
     void TakeDelta(Peer peer, GossipMessage message)
@@ -90,6 +97,8 @@ public sealed partial class ReplicaNode
         {
             Kind = kind,
             Sender = _self,
+            ClusterId = _cluster.Id,
+            ClusterProvisional = _cluster.Provisional,
             AckIncarnation = peer?.Record.Incarnation ?? 0,
             AckVersion = peer?.RecvMark ?? 0,
             MembersHash = _membersHash,

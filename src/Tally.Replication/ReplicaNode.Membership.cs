@@ -15,7 +15,9 @@ public sealed partial class ReplicaNode
     public bool IsLeaving => _leaving;
 
     /// <summary>True once a live peer has acknowledged everything this node held when it began to leave: the host
-    /// may then exit without losing a view.</summary>
+    /// may then exit without losing a view. A node that knows no peer never completes (the host gives up after its
+    /// leave timeout and keeps its data): a node without configured peers may still be another node's seed, and
+    /// leaving at once would take its views with it (found by the simulator once nodes without peers took part).</summary>
     public bool LeaveComplete
     {
         get
@@ -25,8 +27,7 @@ public sealed partial class ReplicaNode
                 return false;
             }
             var now = _time.GetUtcNow();
-            return _peers.Count == 0 && _seeds.Count == 0
-                || _peers.Values.Any(p => p.SentAck >= _leaveVersion && p.StatusAt(now, _options) is MemberStatus.Alive or MemberStatus.Suspect);
+            return _peers.Values.Any(p => p.SentAck >= _leaveVersion && p.StatusAt(now, _options) is MemberStatus.Alive or MemberStatus.Suspect);
         }
     }
 
@@ -43,19 +44,21 @@ public sealed partial class ReplicaNode
         SetSelf(_self with { Left = true });
     }
 
-    /// <summary>Every member this node knows, itself first.</summary>
+    /// <summary>Every member this node knows, itself first, each flagged when it and another live replica share its
+    /// name (<see cref="NameConflicts"/>).</summary>
     public IReadOnlyList<MemberView> Members()
     {
         var now = _time.GetUtcNow();
+        var conflicting = ConflictingReplicas(now);
         var views = new List<MemberView>(_peers.Count + 1)
         {
             new(Id, Address, _leaving ? MemberStatus.Left : MemberStatus.Alive, _self.Incarnation, _self.Heartbeat,
-                now, null, _state.Version, _state.Version, true, IsSelf: true),
+                now, null, _state.Version, _state.Version, true, IsSelf: true) { NameConflict = conflicting.Contains(Id) },
         };
         foreach (var p in _peers.Values)
         {
             views.Add(new(p.Id, p.Record.Address, p.StatusAt(now, _options), p.Record.Incarnation, p.Record.Heartbeat,
-                p.LastHeard, p.LastExchange, p.SentAck, p.RecvMark, p.Synced, IsSelf: false));
+                p.LastHeard, p.LastExchange, p.SentAck, p.RecvMark, p.Synced, IsSelf: false) { NameConflict = conflicting.Contains(p.Id) });
         }
         return views;
     }
@@ -96,11 +99,16 @@ public sealed partial class ReplicaNode
             {
                 _membersHash += MemberHash(record) - MemberHash(peer.Record);
             }
+            if (record.Heartbeat != peer.Record.Heartbeat || record.Incarnation != peer.Record.Incarnation)
+            {
+                peer.LastAdvance = now;
+            }
             peer.Record = record;
             peer.LastHeard = now;
         }
         if (direct)
         {
+            peer.LastAdvance = now;
             peer.LastHeard = now;
             peer.LastExchange = now;
             if (_seeds.Count > 0)
@@ -116,7 +124,7 @@ public sealed partial class ReplicaNode
     void ForgetSeed(string address) => _seeds.RemoveAll(s => string.Equals(s, address, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Peers for this round: <see cref="ReplicationOptions.Fanout"/> live ones at random (all of them while
-    /// recovering or leaving), one down member as a probe, and seeds not yet known by id.</summary>
+    /// leaving), one down member as a probe, and seeds not yet known by id.</summary>
     List<string> ChooseTargets(out List<Peer> peers)
     {
         var now = _time.GetUtcNow();
@@ -135,7 +143,7 @@ public sealed partial class ReplicaNode
                     break;
             }
         }
-        var count = _leaving || IsRecovering ? live.Count : Math.Min(_options.Fanout, live.Count);
+        var count = _leaving ? live.Count : Math.Min(_options.Fanout, live.Count);
         for (var i = 0; i < count; i++)
         {
             var j = _random.Next(i, live.Count);

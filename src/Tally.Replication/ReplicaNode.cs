@@ -16,13 +16,15 @@ public sealed partial class ReplicaNode
     readonly TimeProvider _time;
     readonly Random _random;
     readonly CounterMap _state;
-    readonly bool _needsRecovery;
-    long? _firstSyncRound;
-    bool _recovered;
+    readonly DateTimeOffset _started;
 
-    /// <param name="recovered">The state loaded from disk, or null for an empty disk (new node or lost disk). A node
-    /// with an empty disk and seeds waits for a sync before it is <see cref="IsReady"/>.</param>
+    /// <param name="id">This replica's id, made once with its data directory and never reused: a node that starts
+    /// with an empty directory is a new replica, so it never continues an entry of an earlier one (a lost disk).</param>
+    /// <param name="recovered">The state loaded from disk, or null for an empty disk (a new replica). Either way the
+    /// node takes views at once: its own entries are its disk's.</param>
     /// <param name="incarnation">Greater than any earlier start of this id (the host uses the clock and a file).</param>
+    /// <param name="cluster">The cluster id stored in the data directory or configured; default (none) for a new
+    /// node with peers, which adopts the id of the first member it hears from.</param>
     public ReplicaNode(
         ReplicaId id,
         string address,
@@ -31,7 +33,8 @@ public sealed partial class ReplicaNode
         TimeProvider time,
         Random random,
         CounterMap? recovered,
-        IEnumerable<string> seeds)
+        IEnumerable<string> seeds,
+        ClusterIdentity cluster = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(address);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(incarnation);
@@ -41,11 +44,16 @@ public sealed partial class ReplicaNode
         _state = recovered ?? new CounterMap();
         _self = new MemberRecord(id, address, incarnation, 0, Left: false);
         _seeds = [.. seeds.Where(s => !string.Equals(s, address, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase)];
-        _needsRecovery = recovered is null && _seeds.Count > 0;
+        _cluster = cluster;
+        _started = time.GetUtcNow();
         _membersHash = ComputeMembersHash();
     }
 
+    /// <summary>This replica's id (the key of its entries); <see cref="ReplicaId.Name"/> is the node's name.</summary>
     public ReplicaId Id => _self.Id;
+
+    /// <summary>The node's name, for people: several replicas may share one (<see cref="NameConflicts"/>).</summary>
+    public string Name => _self.Id.Name;
     public string Address => _self.Address;
     public long Incarnation => _self.Incarnation;
     public long Round { get; private set; }
@@ -54,72 +62,64 @@ public sealed partial class ReplicaNode
     /// <summary>The replica's map. Read it only under the owner's lock; change it only through this class.</summary>
     public CounterMap State => _state;
 
-    /// <summary>Ready to take views: its state is loaded and, if it started empty with peers, it has recovered from
-    /// them (a node with a lost disk must not start its own entry again from zero).</summary>
-    /// <remarks>Once ready, a node stays ready: learning of a new, not yet synced peer later must not turn views away.</remarks>
-    public bool IsReady
-    {
-        get
-        {
-            _recovered = _recovered || !_needsRecovery ||
-                _firstSyncRound is { } first && (Round - first >= _options.RecoveryRounds || AllLivePeersSynced());
-            return _recovered;
-        }
-    }
-
-    /// <summary>True while the node is recovering its state from peers after starting with an empty disk.</summary>
-    public bool IsRecovering => !IsReady;
-
     /// <summary>The node's own entry for <paramref name="video"/>: views it received.</summary>
     public ulong Total(VideoId video) => _state.EntryOf(video, Id);
 
-    /// <summary>The network-wide count for <paramref name="video"/> as this node knows it now.</summary>
-    public ulong Count(VideoId video) => _state.ValueOf(video);
+    /// <summary>The network-wide count for <paramref name="video"/> as this node knows it now (a sum of entries, so a
+    /// <see cref="UInt128"/>: it never wraps, whatever the peers hold).</summary>
+    public UInt128 Count(VideoId video) => _state.ValueOf(video);
 
     /// <summary>Adds <paramref name="amount"/> own views of <paramref name="video"/> to <paramref name="batch"/>
     /// (absolute new own entries) and returns the new entry. Changes no state.</summary>
-    /// <exception cref="CounterOverflowException">The entry or the video's count would pass 2^64-1; the batch is unchanged.</exception>
+    /// <remarks>Only this node's own entry limits a view: other replicas' entries, however large, can never stop a
+    /// video from counting here, and the count cannot overflow.</remarks>
+    /// <exception cref="CounterOverflowException">This node's entry would pass <see cref="GCounter.EntryMax"/>; the
+    /// batch is unchanged.</exception>
     public ulong PrepareView(CounterMap batch, VideoId video, ulong amount)
     {
         var current = Math.Max(_state.EntryOf(video, Id), batch.EntryOf(video, Id));
-        if (ulong.MaxValue - current < amount || ulong.MaxValue - _state.ValueOf(video) < current - _state.EntryOf(video, Id) + amount)
+        if (!GCounter.Fits(current, amount))
         {
-            throw new CounterOverflowException($"Video '{video}': {amount} more views would pass 2^64-1.");
+            throw new CounterOverflowException(
+                $"Video '{video}': {amount} more views would take this node's entry ({current}) past {GCounter.EntryMax}.");
         }
         return batch.RaiseTo(video, Id, current + amount);
     }
 
-    /// <summary>The seed's <c>set_to</c>: raises this node's entry for <paramref name="video"/> to
-    /// <paramref name="total"/> in <paramref name="batch"/>. Changes no state.</summary>
+    /// <summary>The seed's <c>set_to</c>, an operator action: raises this node's entry for <paramref name="video"/>
+    /// to <paramref name="total"/> in <paramref name="batch"/>. Changes no state. Equal to the entry changes nothing.</summary>
+    /// <remarks>A raise may not pass <see cref="GCounter.SetMax"/>, nor make the video's count as known here pass it,
+    /// so a raise always leaves room for views and keeps counts exact in JSON (docs/architecture.md, "Numbers").</remarks>
     /// <exception cref="CounterRegressionException"><paramref name="total"/> is below the current entry.</exception>
+    /// <exception cref="CounterOverflowException"><paramref name="total"/> or the count after the raise would pass
+    /// <see cref="GCounter.SetMax"/>; the batch is unchanged.</exception>
     public ulong PrepareRaise(CounterMap batch, VideoId video, ulong total)
     {
-        var current = Math.Max(_state.EntryOf(video, Id), batch.EntryOf(video, Id));
+        var applied = _state.EntryOf(video, Id);
+        var current = Math.Max(applied, batch.EntryOf(video, Id));
         if (total < current)
         {
             throw new CounterRegressionException(Id, current, total);
         }
-        if (total > current && ulong.MaxValue - _state.ValueOf(video) < total - _state.EntryOf(video, Id))
+        if (total == current)
         {
-            throw new CounterOverflowException($"Video '{video}': a total of {total} would pass 2^64-1 views.");
+            return current;
         }
-        return total == current ? current : batch.RaiseTo(video, Id, total);
+        if (total > GCounter.SetMax)
+        {
+            throw new CounterOverflowException($"Video '{video}': a total of {total} is past the largest set_to total, {GCounter.SetMax}.");
+        }
+        var count = _state.ValueOf(video) - applied + total;
+        if (count > GCounter.SetMax)
+        {
+            throw new CounterOverflowException(
+                $"Video '{video}': a total of {total} would make its count {count}, past the largest set_to count, {GCounter.SetMax}.");
+        }
+        return batch.RaiseTo(video, Id, total);
     }
 
     /// <summary>Merges a batch of own entries made durable by the host.</summary>
     public void ApplyOwn(CounterMap batch) => _state.Merge(batch);
 
-    /// <summary>Synced with every live peer it knows, and has heard from every seed: a seed that never answered may hold
-    /// our entries (the first peer to answer may have restarted knowing no one, so it would be "everyone we know").</summary>
-    bool AllLivePeersSynced()
-    {
-        var now = _time.GetUtcNow();
-        return _seeds.Count == 0 && _peers.Values.All(p => p.Synced || p.StatusAt(now, _options) is not MemberStatus.Alive);
-    }
-
-    void NoteSynced(Peer peer)
-    {
-        peer.Synced = true;
-        _firstSyncRound ??= Round;
-    }
+    static void NoteSynced(Peer peer) => peer.Synced = true;
 }

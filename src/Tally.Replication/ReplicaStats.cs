@@ -13,5 +13,8 @@ public sealed class ReplicaStats
     public long DigestsOut { get; internal set; }
     public long VideosChangedByMerge { get; internal set; }
 
+    /// <summary>Messages refused because they came from another cluster (never merged).</summary>
+    public long RefusedForeignCluster { get; internal set; }
+
     public ReplicaStats Copy() => (ReplicaStats)MemberwiseClone();
 }

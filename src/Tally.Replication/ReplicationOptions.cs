@@ -44,8 +44,4 @@ public sealed class ReplicationOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan DownAfter { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>A node that starts with an empty disk but has peers gossips with every live peer for this many
-    /// rounds after its first complete sync before it takes views, so it recovers its own entry (lost disk).</summary>
-    [Range(0, 1000)]
-    public int RecoveryRounds { get; set; } = 3;
 }

@@ -36,7 +36,7 @@ public static class ServiceDefaultsExtensions
         app.MapPrometheusScrapingEndpoint("/metrics");
         var health = app.MapGroup("").WithTags("Health");
         health.MapGet("/health", (HealthCheckService checks, CancellationToken ct) => ReportAsync(checks, null, ct))
-            .WithName("Health").WithSummary("Ready: every health check passes (the node has loaded its state and, if it started empty, recovered it from peers).")
+            .WithName("Health").WithSummary("Ready: 200 when the node takes views (status Degraded, still 200, while another live replica uses its name), else 503.")
             .Produces<HealthReportBody>(StatusCodes.Status503ServiceUnavailable);
         health.MapGet("/alive", (HealthCheckService checks, CancellationToken ct) => ReportAsync(checks, c => c.Tags.Contains(LiveTag), ct))
             .WithName("Alive").WithSummary("Live: the process is up and serving HTTP.")

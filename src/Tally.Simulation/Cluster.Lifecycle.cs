@@ -5,19 +5,26 @@ namespace Tally.Simulation;
 
 public sealed partial class Cluster
 {
-    /// <summary>Adds node n(k+1) and starts it. The first nodes are everyone's seeds. A <paramref name="formatted"/>
-    /// disk (a cluster's first start) lets the node take views at once; a blank one makes it recover from peers
-    /// first (a join).</summary>
-    public SimNode AddNode(bool formatted)
+    /// <summary>Adds node n(k+1) and starts it. The first nodes are everyone's seeds (except n1's own, when the cluster
+    /// id is not given: n1 then has no peers and makes it). A node's disk starts blank: its first start makes its
+    /// replica id.</summary>
+    public SimNode AddNode()
     {
         var index = _nodes.Count;
-        var id = ReplicaId.Parse($"n{index + 1}");
-        var seeds = Enumerable.Range(0, Math.Min(_options.SeedNodes, _options.Nodes)).Where(i => i != index).Select(i => $"n{i + 1}").ToArray();
-        var node = new SimNode(index, id, new SimulatedDisk(formatted), seeds) { RecoveryMarker = _options.RecoveryMarker };
+        var name = $"n{index + 1}";
+        return AddProcess(index, name, index == 0 && !_options.ClusterIdGiven ? [] : SeedsFor(index));
+    }
+
+    string[] SeedsFor(int index) =>
+        [.. Enumerable.Range(0, Math.Min(_options.SeedNodes, _options.Nodes)).Where(i => i != index).Select(i => $"n{i + 1}")];
+
+    SimNode AddProcess(int index, string name, string[] seeds)
+    {
+        var node = new SimNode(index, name, $"n{index + 1}", new SimulatedDisk(), seeds);
         _nodes.Add(node);
         _byAddress.Add(node.Address, index);
         Checkers.Register(node);
-        Start(node, diskKept: formatted);
+        Start(node, diskKept: true);
         return node;
     }
 
@@ -25,8 +32,20 @@ public sealed partial class Cluster
     public SimNode Join()
     {
         Stats.Joins++;
-        var node = AddNode(formatted: false);
+        var node = AddNode();
         Trace.Event(Time.Now, "join", node.Index, node.LastIncarnation);
+        return node;
+    }
+
+    /// <summary>A second process starts with the name of node <paramref name="of"/> (a copied configuration): its own
+    /// address (the next node number) and disk, the cluster's seeds. It is a replica of its own, so every view it takes
+    /// counts; the nodes report the name conflict.</summary>
+    public SimNode Twin(int of)
+    {
+        Stats.Twins++;
+        var index = _nodes.Count;
+        var node = AddProcess(index, _nodes[of].Name, SeedsFor(index));
+        Trace.Event(Time.Now, "twin", node.Index, of);
         return node;
     }
 
@@ -38,11 +57,17 @@ public sealed partial class Cluster
         node.Epoch++;
         node.OwnBatch = null;
         node.OwnBatchViews = null;
-        var loaded = node.Disk.Load(requireComplete: _options.RecoveryMarker);
+        var loaded = node.Disk.Load();
+        // What the node's host does at start (ReplicaHost.StartAsync): a blank disk makes a new replica id; the
+        // cluster id is the configured one, else the stored one, else made by a node without peers.
+        var identities = new Random(Derive(Seed, 7, node.Index, node.Starts));
+        node.Disk.Replica ??= ReplicaId.New(node.Name, identities);
+        node.Id = node.Disk.Replica.Value;
+        node.Disk.Cluster = ClusterIdentity.AtStart(node.Disk.Cluster, _options.ClusterIdGiven ? GivenCluster : null,
+            node.Seeds.Count > 0, () => ClusterId.New(Time.GetUtcNow(), identities));
         node.Replica = new ReplicaNode(node.Id, node.Address, incarnation, _replication, Time,
-            new Random(Derive(Seed, 4, node.Index, node.Starts)), loaded, node.Seeds);
+            new Random(Derive(Seed, 4, node.Index, node.Starts)), loaded, node.Seeds, node.Disk.Cluster);
         node.Status = NodeStatus.Up;
-        // A kept disk on which nothing was ever flushed (since a wipe) is a blank start: the node recovers from peers.
         Checkers.OnStarted(node, diskKept: diskKept && loaded is not null);
         Trace.Event(Time.Now, loaded is not null ? "start" : "start-blank", node.Index, incarnation);
         if (node.LeaveRequested)
@@ -65,7 +90,8 @@ public sealed partial class Cluster
         Trace.Event(Time.Now, "crash", index, 0);
     }
 
-    /// <summary>Restarts a crashed node, with its disk or (<paramref name="loseDisk"/>) with a blank one.</summary>
+    /// <summary>Restarts a crashed node, with its disk or (<paramref name="loseDisk"/>) with a blank one: then it is a
+    /// new replica of the same name, and takes views at once.</summary>
     public void Restart(int index, bool loseDisk = false)
     {
         var node = _nodes[index];
@@ -76,6 +102,7 @@ public sealed partial class Cluster
         if (loseDisk)
         {
             Stats.DiskLosses++;
+            Checkers.OnDiskLost(node);
             node.Disk.Wipe();
         }
         node.LostDisk = loseDisk;
@@ -83,7 +110,7 @@ public sealed partial class Cluster
         RetryAfterRestart(index, loseDisk);
     }
 
-    /// <summary>Crash, then restart at once with a blank disk and the same id.</summary>
+    /// <summary>Crash, then restart at once with a blank disk and the same name (a new replica).</summary>
     public void LoseDisk(int index)
     {
         Crash(index);
@@ -108,53 +135,13 @@ public sealed partial class Cluster
         }
     }
 
-    /// <summary>True when a blank restart of <paramref name="index"/> cannot lose an acknowledged view: no link fault
-    /// stands, and every other node that has not left (up or down) holds all of its own entries on its disk, so the
-    /// first peer it syncs with gives them back. Otherwise a disk loss would destroy views no protocol could recover,
-    /// or depend on reaching one particular peer within <see cref="ReplicationOptions.RecoveryRounds"/>.</summary>
-    public bool SafeToLoseDisk(int index)
-    {
-        var node = _nodes[index];
-        if (Network.Faults.Count > 0)
-        {
-            return false;
-        }
-        var holders = 0;
-        foreach (var other in _nodes)
-        {
-            if (other.Index == index || other.Status == NodeStatus.Left)
-            {
-                continue;
-            }
-            for (var v = 0; v < _videos.Length; v++)
-            {
-                if ((other.Disk.Durable?.EntryOf(_videos[v], node.Id) ?? 0) < Checkers.DurableOwn(index, v))
-                {
-                    return false;
-                }
-            }
-            holders += other.Status == NodeStatus.Up ? 1 : 0;
-        }
-        return holders > 0;
-    }
-
-    /// <summary>True while a node that lost its disk is still recovering from its peers.</summary>
-    public bool RecoveringLostDisk => _nodes.Any(n => n.LostDisk && n.Replica is { IsRecovering: true });
-
-    /// <summary>What the host checks after each step of its core: a finished leave ends the process; a finished
-    /// recovery is made durable (snapshot and marker) before the node takes views.</summary>
+    /// <summary>What the host checks after each step of its core: a finished leave ends the process.</summary>
     void HostChecks(SimNode node)
     {
         if (node.Replica is { IsLeaving: true, LeaveComplete: true })
         {
             Stop(node, NodeStatus.Left);
             Trace.Event(Time.Now, "left", node.Index, 0);
-        }
-        else if (_options.RecoveryMarker && node.Replica is { IsReady: true } replica && !node.Disk.Complete && !node.Disk.CompletionPending)
-        {
-            node.Disk.AppendRecovered(replica.State.Clone());
-            ScheduleFlush(node);
-            Trace.Event(Time.Now, "recovered", node.Index, replica.State.Count);
         }
     }
 

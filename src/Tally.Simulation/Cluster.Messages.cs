@@ -30,6 +30,15 @@ public sealed partial class Cluster
         Trace.Message(Time.Now, e.From, e.Node, e.Message!);
         var before = replica.State.Version;
         var effects = replica.Receive(e.Message!);
+        if (effects.Refused is { } refused)
+        {
+            // Every simulated node belongs to one cluster: a refusal splits it for good.
+            Checkers.Report("cluster", $"{node.Address} refused a message of its own cluster: {refused.Detail}");
+        }
+        if (effects.Cluster is { } cluster)
+        {
+            node.Disk.Cluster = cluster; // the host stores it before the merge it came with
+        }
         Apply(node, effects);
         HostChecks(node);
         Checkers.AfterStep(node, effects.Persist, before, mustPersist: true);

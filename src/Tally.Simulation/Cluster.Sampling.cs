@@ -7,7 +7,7 @@ public sealed partial class Cluster
     /// <summary>Records every node's count (summed over videos) now.</summary>
     public void Sample()
     {
-        var counts = new ulong[_nodes.Count];
+        var counts = new UInt128[_nodes.Count];
         for (var i = 0; i < counts.Length; i++)
         {
             counts[i] = _nodes[i].Status == NodeStatus.Up ? TotalCount(i) : CountSeries.NotUp;
@@ -15,14 +15,15 @@ public sealed partial class Cluster
         Series.Add(Time.Elapsed.TotalMilliseconds, counts, AcknowledgedTotal);
     }
 
-    /// <summary>Node <paramref name="index"/>'s count summed over all videos (0 when it is not up).</summary>
-    public ulong TotalCount(int index)
+    /// <summary>Node <paramref name="index"/>'s count summed over all videos (0 when it is not up). A sum of counts,
+    /// so a <see cref="UInt128"/>, like each count.</summary>
+    public UInt128 TotalCount(int index)
     {
         if (_nodes[index].Replica is not { } replica)
         {
             return 0;
         }
-        ulong sum = 0;
+        UInt128 sum = 0;
         foreach (var video in _videos)
         {
             sum += replica.Count(video);

@@ -25,6 +25,40 @@ public sealed partial class Cluster
         return true;
     }
 
+    /// <summary>An operator raises node <paramref name="index"/>'s entry for video <paramref name="video"/> to
+    /// <paramref name="total"/> (the seed's set_to, the real node's <c>PUT /videos/{id}/total</c>). Returns false when
+    /// the node is not taking views or refuses the raise (the real node's 409: lower than its entry, or past
+    /// <see cref="GCounter.SetMax"/>). The raise is acknowledged at the node's next group commit, like a view: what
+    /// it added counts as acknowledged views.</summary>
+    public bool Raise(int index, int video, ulong total)
+    {
+        var node = _nodes[index];
+        if (!node.AcceptsViews)
+        {
+            Stats.RaisesRefused++;
+            return false;
+        }
+        var id = _videos[video];
+        Checkers.BeforeView(node, id, video);
+        var batch = node.OwnBatch ?? new CounterMap();
+        var before = Math.Max(node.Replica!.Total(id), batch.EntryOf(id, node.Id));
+        try
+        {
+            var after = node.Replica.PrepareRaise(batch, id, total);
+            node.OwnBatch = batch;
+            (node.OwnBatchViews ??= new ulong[_videos.Length])[video] += after - before;
+        }
+        catch (Exception e) when (e is CounterOverflowException or CounterRegressionException)
+        {
+            Stats.RaisesRefused++;
+            return false;
+        }
+        Stats.RaisesAccepted++;
+        Trace.Event(Time.Now, "raise", index, video);
+        ScheduleFlush(node);
+        return true;
+    }
+
     /// <summary>A client sends one view of <paramref name="video"/> (-1: a random one) to a random node, trying up to
     /// three nodes, as a client behind a load balancer would after a 503. Each try carries its own idempotency key
     /// (a 503 counted nothing); see <see cref="KeyedView"/> for retries after a restart.</summary>
@@ -69,6 +103,7 @@ public sealed partial class Cluster
             Checkers.OnDurable(node, batch);
         }
         node.Disk.Flush();
+        Checkers.OnFlushed(node);
         SendHeld(node);
         if (batch is null || node.Replica is not { } replica)
         {

@@ -33,6 +33,9 @@ public sealed partial class Cluster
         Checkers = new Checkers(_videos, _nodes, () => Time.Elapsed);
     }
 
+    /// <summary>The cluster id every node is configured with when <see cref="SimulationOptions.ClusterIdGiven"/>.</summary>
+    public static ClusterId GivenCluster { get; } = ClusterId.Parse("sim");
+
     public int Seed { get; }
     public SimulatedTimeProvider Time { get; }
     internal Scheduler Scheduler { get; }
@@ -92,8 +95,29 @@ public sealed partial class Cluster
     public bool HealAndConverge(int roundsMax)
     {
         FaultInjector.Heal(this);
-        RunUntil(Time.Now + roundsMax * IntervalTicks, () => Checkers.Converged && !_nodes.Any(n => n.OwnBatch is not null));
-        return Checkers.First is null && Checkers.Converged;
+        RunUntil(Time.Now + roundsMax * IntervalTicks, () => Checkers.Converged && !_nodes.Any(n => n.OwnBatch is not null) && ClusterIdsAgree);
+        return Checkers.First is null && Checkers.Converged && ClusterIdsAgree;
+    }
+
+    /// <summary>Every up node knows the same cluster identity (a cluster id spreads with gossip, as counts do).</summary>
+    public bool ClusterIdsAgree
+    {
+        get
+        {
+            ClusterIdentity? first = null;
+            foreach (var node in _nodes)
+            {
+                if (node.Replica is { } replica)
+                {
+                    first ??= replica.Cluster;
+                    if (replica.Cluster != first)
+                    {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
     }
 
     /// <summary>Runs <paramref name="rounds"/> gossip intervals.</summary>

@@ -23,12 +23,15 @@ public sealed class ClusterStats
     /// key without counting.</summary>
     public long ViewsRetried { get; internal set; }
     public long ViewsReplayed { get; internal set; }
+
+    /// <summary>Operator raises (set_to) taken and refused (node not taking views, or past the number limits).</summary>
+    public long RaisesAccepted { get; internal set; }
+    public long RaisesRefused { get; internal set; }
     public long Crashes { get; internal set; }
     public long DiskLosses { get; internal set; }
 
-    /// <summary>Disk losses drawn at random that were not safe (the node's own entries were not yet durable on every
-    /// other up node) and became plain crashes.</summary>
-    public long DiskLossesDowngraded { get; internal set; }
+    /// <summary>Second processes started with the name of a running node (a copied configuration).</summary>
+    public long Twins { get; internal set; }
 
     public long Joins { get; internal set; }
     public long Leaves { get; internal set; }

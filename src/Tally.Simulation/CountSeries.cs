@@ -4,20 +4,20 @@ namespace Tally.Simulation;
 public sealed class CountSeries
 {
     /// <summary>Marks a node that was not up at a sample.</summary>
-    public const ulong NotUp = ulong.MaxValue;
+    public static readonly UInt128 NotUp = UInt128.MaxValue;
 
     readonly List<double> _timesMs = [];
-    readonly List<ulong[]> _counts = [];
+    readonly List<UInt128[]> _counts = [];
     readonly List<ulong> _acknowledged = [];
 
     public IReadOnlyList<double> TimesMs => _timesMs;
 
     /// <summary>Per sample, per node index: its count, or <see cref="NotUp"/>.</summary>
-    public IReadOnlyList<ulong[]> Counts => _counts;
+    public IReadOnlyList<UInt128[]> Counts => _counts;
 
     public IReadOnlyList<ulong> Acknowledged => _acknowledged;
 
-    internal void Add(double timeMs, ulong[] counts, ulong acknowledged)
+    internal void Add(double timeMs, UInt128[] counts, ulong acknowledged)
     {
         _timesMs.Add(timeMs);
         _counts.Add(counts);

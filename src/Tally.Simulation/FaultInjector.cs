@@ -4,16 +4,11 @@ namespace Tally.Simulation;
 /// scheduled events, and heals everything at the end of the active phase.</summary>
 static class FaultInjector
 {
-    public static void ScheduleScripted(Cluster cluster, FaultSchedule schedule, bool guard, long active, long heal)
+    public static void ScheduleScripted(Cluster cluster, FaultSchedule schedule, long active, long heal)
     {
         var interval = cluster.IntervalTicks;
         foreach (var fault in schedule.Faults)
         {
-            if (guard && fault.Kind is not FaultKind.Leave)
-            {
-                ScheduleGuarded(cluster, fault, active, heal);
-                continue;
-            }
             var start = Math.Min(heal, active + fault.FromRound * interval);
             var end = fault.ToRound is { } to ? Math.Min(heal, active + to * interval) : heal;
             var net = cluster.Network;
@@ -34,24 +29,16 @@ static class FaultInjector
                 case FaultKind.Leave:
                     cluster.At(start, () => cluster.Leave(fault.Node));
                     break;
+                case FaultKind.Twin:
+                    var twin = -1;
+                    cluster.At(start, () => twin = cluster.Twin(fault.Node).Index);
+                    if (fault.ToRound is not null)
+                    {
+                        cluster.At(end, () => cluster.Leave(twin));
+                    }
+                    break;
             }
         }
-    }
-
-    /// <summary>A scripted fault that is skipped if it would start while a node recovers from a lost disk.</summary>
-    static void ScheduleGuarded(Cluster cluster, ScheduledFault fault, long active, long heal)
-    {
-        var start = Math.Min(heal, active + fault.FromRound * cluster.IntervalTicks);
-        cluster.At(start, () =>
-        {
-            if (cluster.RecoveringLostDisk)
-            {
-                cluster.Trace.Event(cluster.Time.Now, "skip-fault", -1, (long)fault.Kind);
-                return;
-            }
-            var shifted = fault with { FromRound = 0, ToRound = fault.ToRound - fault.FromRound };
-            ScheduleScripted(cluster, new FaultSchedule([shifted]), guard: false, cluster.Time.Now, heal);
-        });
     }
 
     static IEnumerable<LinkFault> Open(SimulatedNetwork net, ScheduledFault fault)
@@ -90,13 +77,11 @@ static class FaultInjector
         }
         for (var i = 0; i < options.Joins; i++)
         {
-            cluster.At(active + (long)(random.NextDouble() * (heal - active)), () =>
-            {
-                if (!options.GuardRecovery || !cluster.RecoveringLostDisk)
-                {
-                    cluster.Join();
-                }
-            });
+            cluster.At(active + (long)(random.NextDouble() * (heal - active)), () => cluster.Join());
+        }
+        for (var i = 0; i < options.Twins; i++)
+        {
+            cluster.At(active + (long)(random.NextDouble() * (heal - active)), () => TwinOne(cluster, random));
         }
         for (var i = 0; i < options.Leaves; i++)
         {
@@ -106,10 +91,6 @@ static class FaultInjector
 
     static void CrashSome(Cluster cluster, SimulationOptions options, Random random, long heal)
     {
-        if (options.GuardRecovery && cluster.RecoveringLostDisk)
-        {
-            return;
-        }
         foreach (var node in cluster.Nodes.ToList())
         {
             if (node.Status != NodeStatus.Up || node.LeaveRequested || random.NextDouble() >= options.CrashRate)
@@ -126,6 +107,16 @@ static class FaultInjector
         }
     }
 
+    /// <summary>A second process with the name of a running node.</summary>
+    static void TwinOne(Cluster cluster, Random random)
+    {
+        var running = cluster.Nodes.Where(n => n.Status == NodeStatus.Up && !n.LeaveRequested).ToList();
+        if (running.Count > 0)
+        {
+            cluster.Twin(running[random.Next(running.Count)].Index);
+        }
+    }
+
     static void LeaveOne(Cluster cluster, Random random)
     {
         var staying = cluster.Nodes.Where(n => n.Status != NodeStatus.Left && !n.LeaveRequested).ToList();
@@ -135,7 +126,8 @@ static class FaultInjector
         }
     }
 
-    /// <summary>Restarts a node crashed at random; a drawn disk loss happens only if it cannot lose acknowledged views.</summary>
+    /// <summary>Restarts a node crashed at random, with a blank disk if one was drawn, whatever its peers hold: the
+    /// new disk is a new replica, so no loss is unsafe for what the cluster still holds.</summary>
     static void RestartDrawn(Cluster cluster, SimNode node)
     {
         if (node.Status != NodeStatus.Down)
@@ -144,11 +136,6 @@ static class FaultInjector
         }
         var lose = node.LoseDiskOnRestart;
         node.LoseDiskOnRestart = false;
-        if (lose && !cluster.SafeToLoseDisk(node.Index))
-        {
-            cluster.Stats.DiskLossesDowngraded++;
-            lose = false;
-        }
         cluster.Restart(node.Index, lose);
     }
 

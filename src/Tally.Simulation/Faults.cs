@@ -14,12 +14,15 @@ public enum FaultKind
     Drop,
     /// <summary>Crash a node (memory lost, disk kept) and restart it at the end of the window.</summary>
     Crash,
-    /// <summary>Crash a node and restart it with a blank disk and the same id.</summary>
+    /// <summary>Crash a node and restart it with a blank disk and the same name (a new replica).</summary>
     LoseDisk,
     /// <summary>A new node joins with a blank disk.</summary>
     Join,
     /// <summary>A node leaves gracefully.</summary>
     Leave,
+    /// <summary>A second process starts with the name (and peers) of a node, at its own address with its own disk;
+    /// it runs until the heal, or leaves gracefully at the end of its window.</summary>
+    Twin,
 }
 
 /// <summary>One scripted fault. <see cref="Groups"/> hold node indexes (n1 is 0). Rounds count from the start of the
@@ -51,7 +54,7 @@ public sealed record ScheduledFault(FaultKind Kind, IReadOnlyList<IReadOnlyList<
 /// <summary>A schedule of scripted faults, written as entries separated by <c>;</c>:
 /// <c>isolate:n2@5-15</c>, <c>cut:n1,n2|n3,n4,n5@5-15</c> (a split; more groups with more <c>|</c>),
 /// <c>oneway:n1>n2,n3@5-15</c>, <c>drop:n1>n2:0.3@5-15</c>, <c>crash:n2@5-9</c>, <c>lose:n2@5-9</c>, <c>join@7</c>,
-/// <c>leave:n3@6</c>. Rounds count from the start of the active phase; <c>@5</c> alone lasts until the heal.</summary>
+/// <c>leave:n3@6</c>, <c>twin:n2@4</c> (a second process named n2, which gets the next node number). Rounds count from the start of the active phase; <c>@5</c> alone lasts until the heal.</summary>
 public sealed class FaultSchedule(IReadOnlyList<ScheduledFault> faults)
 {
     public static FaultSchedule Empty { get; } = new([]);
@@ -113,6 +116,7 @@ public sealed class FaultSchedule(IReadOnlyList<ScheduledFault> faults)
             "lose" or "lose-disk" => FaultKind.LoseDisk,
             "join" => FaultKind.Join,
             "leave" => FaultKind.Leave,
+            "twin" => FaultKind.Twin,
             _ => null,
         };
         if (kind is not { } k)
@@ -210,7 +214,7 @@ public sealed class FaultSchedule(IReadOnlyList<ScheduledFault> faults)
     /// <summary>Errors for nodes that will not exist (<paramref name="nodeCount"/> includes joiners).</summary>
     public IEnumerable<string> Validate(int nodeCount)
     {
-        var joins = faults.Count(f => f.Kind == FaultKind.Join);
+        var joins = faults.Count(f => f.Kind is FaultKind.Join or FaultKind.Twin);
         foreach (var fault in faults)
         {
             foreach (var node in fault.Groups.SelectMany(g => g))

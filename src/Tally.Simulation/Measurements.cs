@@ -77,8 +77,8 @@ public static class Measurements
             Seed = seed, Nodes = 2, Videos = videos, Fanout = 1, Latency = LatencyModel.Fixed(TimeSpan.FromMilliseconds(1)),
             Wire = WireMode.Size, Sample = false,
         });
-        cluster.AddNode(formatted: true);
-        cluster.AddNode(formatted: true);
+        cluster.AddNode();
+        cluster.AddNode();
         for (var v = 0; v < videos; v++)
         {
             cluster.View(0, v);

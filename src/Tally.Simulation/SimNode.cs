@@ -5,7 +5,7 @@ namespace Tally.Simulation;
 
 public enum NodeStatus
 {
-    /// <summary>Running (possibly still recovering, or leaving).</summary>
+    /// <summary>Running (possibly leaving).</summary>
     Up,
     /// <summary>Crashed; its disk waits for a restart.</summary>
     Down,
@@ -13,13 +13,19 @@ public enum NodeStatus
     Left,
 }
 
-/// <summary>The simulator's host for one node: what a Tally.Node process is to its <see cref="ReplicaNode"/>. It
-/// owns the disk, the batch of own views waiting for their group commit, and the node's incarnation.</summary>
-public sealed class SimNode(int index, ReplicaId id, SimulatedDisk disk, IReadOnlyList<string> seeds)
+/// <summary>The simulator's host for one node process: what a Tally.Node process is to its <see cref="ReplicaNode"/>.
+/// It owns the disk, the batch of own views waiting for their group commit, and the node's incarnation.</summary>
+/// <param name="name">The node's name (<c>--id</c>); a second process with the same name (a twin) has its own
+/// address and disk.</param>
+public sealed class SimNode(int index, string name, string address, SimulatedDisk disk, IReadOnlyList<string> seeds)
 {
     public int Index => index;
-    public ReplicaId Id => id;
-    public string Address => id.Value;
+    public string Name => name;
+
+    /// <summary>The replica id of the current disk (set at every start: a blank disk makes a new one).</summary>
+    public ReplicaId Id { get; internal set; }
+
+    public string Address => address;
     public SimulatedDisk Disk => disk;
     public IReadOnlyList<string> Seeds => seeds;
 
@@ -56,11 +62,8 @@ public sealed class SimNode(int index, ReplicaId id, SimulatedDisk disk, IReadOn
     /// <summary>A crash that will come back with a blank disk (if that is safe when it restarts).</summary>
     internal bool LoseDiskOnRestart { get; set; }
 
-    /// <summary>Takes views: up, recovered (durably, when the host uses the recovery marker), not leaving.</summary>
-    public bool AcceptsViews => Status == NodeStatus.Up && Replica is { IsReady: true, IsLeaving: false } && !LeaveRequested &&
-        (disk.Complete || !RecoveryMarker);
+    /// <summary>Takes views: up and not leaving (a node with a blank disk is a new replica and takes views at once).</summary>
+    public bool AcceptsViews => Status == NodeStatus.Up && Replica is { IsLeaving: false } && !LeaveRequested;
 
-    internal bool RecoveryMarker { get; set; } = true;
-
-    public override string ToString() => $"{Address} ({Status}{(Replica is { IsReady: false } ? ", recovering" : "")}{(LeaveRequested ? ", leaving" : "")})";
+    public override string ToString() => $"{Address} ({Id}, {Status}{(LeaveRequested ? ", leaving" : "")})";
 }

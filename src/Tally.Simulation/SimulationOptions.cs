@@ -72,15 +72,21 @@ public sealed class SimulationOptions
     [Range(0.0, 1.0)]
     public double CrashRate { get; set; }
 
-    /// <summary>Fraction of crashes that also lose the disk. The node then restarts blank with the same id, but only
-    /// when its own entries are durable on every other up node (otherwise acknowledged views would be gone for good,
-    /// which no protocol can prevent); else it restarts with its disk.</summary>
+    /// <summary>Fraction of crashes that also lose the disk. The node then restarts blank with the same name, as a new
+    /// replica, whatever its peers hold (its old replica's entries stay counted wherever they reached).</summary>
     [Range(0.0, 1.0)]
     public double DiskLossRate { get; set; }
 
     /// <summary>Rounds a crashed node stays down (drawn uniformly from 1 to this; at most until the heal).</summary>
     [Range(1, 10_000)]
     public int DowntimeRoundsMax { get; set; } = 5;
+
+    /// <summary>Operator raises (set_to) at random times, nodes and videos in the active phase, each to the edge of the
+    /// number domain (<see cref="Tally.Crdt.GCounter.SetMax"/> less up to twice <see cref="Views"/>), so raises on
+    /// different sides of a partition add up and views keep counting on top of them (docs/architecture.md,
+    /// "Numbers"). A raise the node refuses (409) acknowledges nothing.</summary>
+    [Range(0, 1000)]
+    public int Raises { get; set; }
 
     /// <summary>Nodes that join (blank disk, seeds only) at random times in the active phase.</summary>
     [Range(0, 1000)]
@@ -107,19 +113,18 @@ public sealed class SimulationOptions
     [Range(1, 100_000)]
     public int? DownRounds { get; set; }
 
-    /// <summary>While a node recovers from a lost disk, start no new fault, crash or join (drawn or scripted). The
-    /// swarm sets it: a partition that cuts a recovering node from every holder of its entries for longer than
-    /// <see cref="ReplicationOptions.RecoveryRounds"/> loses views by design, which is not what a swarm looks for.</summary>
-    public bool GuardRecovery { get; set; }
+    /// <summary>Second processes started with the name of a running node, at random times of the active phase; they run
+    /// to the end.</summary>
+    [Range(0, 1000)]
+    public int Twins { get; set; }
+
+    /// <summary>Every node is configured with the cluster id (as <c>tally up</c> does). False: n1 has no peers and
+    /// makes the id at its first start, the others adopt it (a cluster started by hand).</summary>
+    public bool ClusterIdGiven { get; set; }
 
     /// <summary>True when <see cref="Tally.Simulation.Swarm.Draw"/> chose these options from the seed (the rerun hint then
     /// says <c>--swarm</c>).</summary>
     public bool Swarm { get; set; }
-
-    /// <summary>The host's recovery protocol: a node that started blank takes views only after its recovered state and
-    /// a "complete" marker are durable, and a disk without the marker loads as blank (see <see cref="SimulatedDisk"/>).
-    /// False models a host without it, which the checkers catch when a node crashes while recovering.</summary>
-    public bool RecoveryMarker { get; set; } = true;
 
     /// <summary>The host sends a step's messages only after the merges appended before them are durable, so the
     /// acknowledgements they carry are durable. False sends at once (what <c>Effects</c> allows): a peer that leaves on
@@ -169,7 +174,7 @@ public sealed class SimulationOptions
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
         var errors = results.Select(r => r.ErrorMessage ?? "invalid option").ToList();
-        errors.AddRange(Schedule.Validate(Nodes + Joins));
+        errors.AddRange(Schedule.Validate(Nodes + Joins + Twins));
         return errors;
     }
 }

@@ -21,8 +21,12 @@ public sealed record SimulationResult
     public required long Delivered { get; init; }
     public required long Bytes { get; init; }
     public required ulong Acknowledged { get; init; }
-    public required ulong FinalMin { get; init; }
-    public required ulong FinalMax { get; init; }
+
+    /// <summary>Acknowledged views destroyed with a lost disk before any surviving copy held them (the convergence
+    /// target is <see cref="Acknowledged"/> less these; see <see cref="Checkers"/>).</summary>
+    public ulong Destroyed { get; init; }
+    public required UInt128 FinalMin { get; init; }
+    public required UInt128 FinalMax { get; init; }
     public required ulong TraceHash { get; init; }
     public required long Events { get; init; }
     public required TimeSpan WallTime { get; init; }
@@ -39,8 +43,8 @@ public sealed record SimulationResult
     public double DeliveredPerSecond => WallTime > TimeSpan.Zero ? Delivered / WallTime.TotalSeconds : 0;
 
     public string Describe() => Passed
-        ? $"converged in {Rounds} rounds ({SimulatedMs:F0} ms simulated) to {Acknowledged} views; {Rerun}"
+        ? $"converged in {Rounds} rounds ({SimulatedMs:F0} ms simulated) to {Acknowledged - Destroyed} views{(Destroyed > 0 ? $" ({Acknowledged} acknowledged, {Destroyed} destroyed with lost disks, no copy left anywhere)" : "")}; {Rerun}"
         : Violation is { } v
             ? $"checker failed: {v}; {Rerun}"
-            : $"did not converge within {Rounds} rounds: counts {FinalMin}..{FinalMax}, acknowledged {Acknowledged}; {Rerun}";
+            : $"did not converge within {Rounds} rounds: counts {FinalMin}..{FinalMax}, acknowledged {Acknowledged}, destroyed with lost disks {Destroyed}; {Rerun}";
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tally.Crdt;
 
 namespace Tally.Simulation;
 
@@ -13,7 +14,7 @@ public static class Simulator
         cluster.Trace.Writer = trace;
         for (var i = 0; i < options.Nodes; i++)
         {
-            cluster.AddNode(formatted: true);
+            cluster.AddNode();
         }
         var interval = cluster.IntervalTicks;
         var active = options.EffectiveWarmupRounds * interval;
@@ -29,14 +30,16 @@ public static class Simulator
             }
         }
         ScheduleViews(cluster, options, active, heal);
-        FaultInjector.ScheduleScripted(cluster, options.Schedule, options.GuardRecovery, active, heal);
+        ScheduleRaises(cluster, options, active, heal);
+        FaultInjector.ScheduleScripted(cluster, options.Schedule, active, heal);
         FaultInjector.ScheduleRandom(cluster, options, faults, active, heal);
         cluster.At(heal, () => FaultInjector.Heal(cluster));
 
         cluster.RunUntil(heal);
         if (cluster.Checkers.First is null)
         {
-            cluster.RunUntil(deadline, () => cluster.Checkers.Converged && !cluster.Nodes.Any(n => n.Status == NodeStatus.Up && n.OwnBatch is not null));
+            cluster.RunUntil(deadline, () => cluster.Checkers.Converged && !cluster.Nodes.Any(n => n.Status == NodeStatus.Up && n.OwnBatch is not null) &&
+                cluster.ClusterIdsAgree);
         }
         var converged = cluster.Checkers.First is null && cluster.Checkers.Converged;
         if (converged)
@@ -47,9 +50,15 @@ public static class Simulator
                 cluster.Checkers.Report("equal", "every up node counts the acknowledged views, but their entries differ");
                 converged = false;
             }
+            else if (!cluster.ClusterIdsAgree)
+            {
+                cluster.Checkers.Report("cluster", "the healed nodes do not agree on one cluster id: " +
+                    string.Join(", ", cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => $"{n.Address}={n.Replica!.Cluster.Id}")));
+                converged = false;
+            }
         }
         var elapsed = cluster.Time.Now - heal;
-        var live = cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => cluster.TotalCount(n.Index)).DefaultIfEmpty(0UL).ToList();
+        var live = cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => cluster.TotalCount(n.Index)).DefaultIfEmpty(UInt128.Zero).ToList();
         return new SimulationResult
         {
             Seed = options.Seed,
@@ -64,6 +73,7 @@ public static class Simulator
             Delivered = cluster.Stats.MessagesDelivered,
             Bytes = cluster.Stats.BytesSent,
             Acknowledged = cluster.AcknowledgedTotal,
+            Destroyed = cluster.Checkers.Destroyed,
             FinalMin = live.Min(),
             FinalMax = live.Max(),
             TraceHash = cluster.Trace.Hash,
@@ -80,6 +90,20 @@ public static class Simulator
     {
         var roots = cluster.Nodes.Where(n => n.Status == NodeStatus.Up).Select(n => n.Replica!.State.Digest(64).Root).ToList();
         return roots.All(r => r == roots[0]);
+    }
+
+    /// <summary>Operator raises at random times of the active phase, each to <see cref="GCounter.SetMax"/> minus up to
+    /// twice the views, so that some fit under the limit (which counts the other nodes' views) and some are refused,
+    /// from a random source of their own, so adding raises does not change any other draw of the seed.</summary>
+    static void ScheduleRaises(Cluster cluster, SimulationOptions options, long active, long heal)
+    {
+        var r = new Random(Cluster.Derive(options.Seed, 8));
+        for (var i = 0; i < options.Raises; i++)
+        {
+            var (when, node, video, total) = (active + (long)(r.NextDouble() * (heal - active)), r.Next(options.Nodes),
+                r.Next(options.Videos), GCounter.SetMax - (ulong)r.NextInt64(2 * options.Views + 1));
+            cluster.At(when, () => cluster.Raise(node, video, total));
+        }
     }
 
     /// <summary>Views spread evenly (with jitter) over the active phase, or all at its start when it has no rounds.</summary>

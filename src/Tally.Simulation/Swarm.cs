@@ -39,13 +39,34 @@ public static class Swarm
             Leaves = r.Next(4) == 0 ? 1 : 0,
             Sample = false,
             Swarm = true,
-            GuardRecovery = true,
+            Twins = r.Next(4) == 0 ? r.Next(1, 3) : 0,
+            ClusterIdGiven = r.Next(2) == 0,
         };
-        options.Schedule = Partitions(r, nodes, rounds);
+        var faults = Partitions(r, nodes, rounds);
+        if (r.Next(3) == 0)
+        {
+            faults.AddRange(UnsafeDiskLoss(r, nodes, rounds));
+        }
+        options.Schedule = new FaultSchedule(faults);
+        // Drawn from a source of their own, so the draws above stay what they were for every seed.
+        var edge = new Random(Cluster.Derive(seed, 101));
+        options.Raises = edge.Next(3) == 0 ? edge.Next(1, 4) : 0;
         return options;
     }
 
-    static FaultSchedule Partitions(Random r, int nodes, int rounds)
+    /// <summary>The lost-disk case, drawn: one node is cut off, another crashes, and a third loses its disk while
+    /// the newest copy of its entries is on the crashed or the cut-off node (nothing guards against it).</summary>
+    static IEnumerable<ScheduledFault> UnsafeDiskLoss(Random r, int nodes, int rounds)
+    {
+        var shuffled = Enumerable.Range(0, nodes).OrderBy(_ => r.Next()).ToArray();
+        var (cut, crashed, lost) = (shuffled[0], shuffled[1], shuffled[2]);
+        var lossAt = r.Next(1, Math.Max(2, rounds - 1));
+        yield return new ScheduledFault(FaultKind.Isolate, [[cut]], 1, 0, r.Next(lossAt + 1, rounds + 1));
+        yield return new ScheduledFault(FaultKind.Crash, [[crashed]], 1, Math.Max(0, lossAt - r.Next(0, 3)), r.Next(lossAt + 1, rounds + 1));
+        yield return new ScheduledFault(FaultKind.LoseDisk, [[lost]], 1, lossAt, lossAt + r.Next(1, 4));
+    }
+
+    static List<ScheduledFault> Partitions(Random r, int nodes, int rounds)
     {
         var faults = new List<ScheduledFault>();
         var count = r.Next(0, 4);
@@ -65,6 +86,6 @@ public static class Swarm
                 _ => new ScheduledFault(FaultKind.Drop, [a, b], r.NextDouble(), from, to),
             });
         }
-        return new FaultSchedule(faults);
+        return faults;
     }
 }

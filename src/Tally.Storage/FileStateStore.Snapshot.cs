@@ -69,7 +69,7 @@ public sealed partial class FileStateStore
             {
                 if (value > state.EntryOf(video, replica))
                 {
-                    beyond.RaiseTo(video, replica, value);
+                    beyond.Join(video, replica, value);
                 }
             }
         }

@@ -68,9 +68,9 @@ public class BinaryCodecTests
     {
         var video = VideoId.Parse("v1");
         var map = new CounterMap();
-        map.Increment(video, ReplicaId.Parse("n1"), ulong.MaxValue);
+        map.Increment(video, ReplicaId.Parse("n1"), GCounter.EntryMax);
         var before = CrdtBinary.Encode(map);
-        Assert.Throws<CounterOverflowException>(() => map.Increment(video, ReplicaId.Parse("n2"), 1));
+        Assert.Throws<CounterOverflowException>(() => map.Increment(video, ReplicaId.Parse("n1"), 1));
         Assert.True(CrdtBinary.Encode(map).AsSpan().SequenceEqual(before), "an increment that threw must leave the encoding as it was");
     }
 

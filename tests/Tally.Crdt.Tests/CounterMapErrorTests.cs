@@ -16,7 +16,7 @@ public class CounterMapErrorTests
         var map = new CounterMap();
         foreach (var (video, replica, value) in entries)
         {
-            map.Increment(video, replica, value);
+            map.Join(video, replica, value); // any entry, as a peer or a file may hold it
         }
         return map;
     }
@@ -61,48 +61,51 @@ public class CounterMapErrorTests
     }
 
     [Fact]
-    public void Increment_ThrowsOverflowAndChangesNothing_WhenEntryWouldPassMax()
+    public void Increment_ThrowsOverflowAndChangesNothing_WhenEntryWouldPassEntryMax()
     {
-        var map = With((V, N1, ulong.MaxValue));
+        var map = With((V, N1, GCounter.EntryMax));
         var before = map.Clone();
         Assert.Throws<CounterOverflowException>(() => map.Increment(V, N1, 1));
-        AssertUnchanged(before, map, "a refused Increment");
+        Assert.Throws<CounterOverflowException>(() => map.RaiseTo(V, N1, GCounter.EntryMax + 1));
+        Assert.Throws<CounterOverflowException>(() => map.Increment(W, N1, GCounter.EntryMax + 1));
+        Assert.Throws<CounterOverflowException>(() => map.RaiseTo(W, N2, ulong.MaxValue));
+        AssertUnchanged(before, map, "a refused Increment or RaiseTo (also of a new video)");
+        Assert.Equal(GCounter.EntryMax, map.Increment(W, N1, GCounter.EntryMax));
     }
 
     [Fact]
-    public void Increment_ThrowsOverflowAndChangesNothing_WhenSumWouldPassMax()
+    public void Increment_AddsExactly_WhenAnotherEntryIsAtUlongMax()
     {
-        var map = With((V, N1, ulong.MaxValue - 1), (W, N2, 1));
-        var before = map.Clone();
-        Assert.Throws<CounterOverflowException>(() => map.Increment(V, N2, 2));
-        Assert.Throws<CounterOverflowException>(() => map.RaiseTo(V, N2, 2));
-        AssertUnchanged(before, map, "a refused Increment or RaiseTo");
-        map.Increment(V, N2, 1);
-        Assert.True(map.ValueOf(V) == ulong.MaxValue, "an increment up to exactly 2^64-1 must be allowed");
+        var map = With((V, N1, ulong.MaxValue), (W, N2, 1));
+        Assert.Equal(2UL, map.Increment(V, N2, 2));
+        Assert.Equal(7UL, map.RaiseTo(V, N2, 7));
+        Assert.Equal((UInt128)ulong.MaxValue + 7, map.ValueOf(V));
     }
 
     [Fact]
-    public void Merge_ThrowsOverflowAndLeavesThatVideoAsItWas_WhenItsSumWouldPassMax()
+    public void Merge_TakesEveryVideoExactly_WhenSumsPass2To64()
     {
         var a = With((V, N1, ulong.MaxValue), (W, N1, 1));
-        var b = With((V, N2, 1), (W, N1, 7), (VideoId.Parse("x"), N2, 3));
+        var b = With((V, N2, ulong.MaxValue), (W, N1, 7), (VideoId.Parse("x"), N2, 3));
         var bBefore = b.Clone();
-        var mark = a.Version;
-        var e = Assert.Throws<CounterOverflowException>(() => a.Merge(b));
-        Assert.Contains("'v'", e.Message, StringComparison.Ordinal);
-        Assert.True(a.Get(V).Equals(GCounter.Empty.Increment(N1, ulong.MaxValue)), "the overflowing video must be left as it was");
-        Assert.True(a.ValueOf(W) == 7 && a.ValueOf(VideoId.Parse("x")) == 3, "the other videos must still be merged");
-        Assert.True(a.TryGetDeltaSince(mark, int.MaxValue, out var delta) && !delta.Contains(V), "the overflowing video must not be stamped as changed");
+        Assert.Equal(3, a.Merge(b));
+        Assert.Equal(2 * (UInt128)ulong.MaxValue, a.ValueOf(V));
+        Assert.True(a.ValueOf(W) == 7 && a.ValueOf(VideoId.Parse("x")) == 3, "the other videos must be merged too");
         AssertUnchanged(bBefore, b, "merging b into a");
+        Assert.Equal(0, a.Merge(b));
     }
 
     [Fact]
-    public void Merge_ThrowsOverflowAndChangesNothing_WhenTheOnlyVideoWouldPassMax()
+    public void Join_TakesTheMaxOfOneEntry_ForAnyUlong()
     {
-        var a = With((V, N1, ulong.MaxValue));
-        var before = a.Clone();
-        Assert.Throws<CounterOverflowException>(() => a.Merge(With((V, N2, 1))));
-        AssertUnchanged(before, a, "a refused Merge");
+        var map = With((V, N1, 5));
+        Assert.Equal(5UL, map.Join(V, N1, 3));
+        Assert.Equal(0UL, map.Join(W, N1, 0));
+        Assert.False(map.Contains(W), "joining 0 must not create a video");
+        var version = map.Version;
+        Assert.Equal(ulong.MaxValue, map.Join(V, N2, ulong.MaxValue));
+        Assert.True(map.Version > version && map.ValueOf(V) == (UInt128)ulong.MaxValue + 5, "a rising join must stamp the video and count exactly");
+        Assert.Throws<ArgumentException>(() => map.Join(default, N1, 1));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 namespace Tally.Crdt.Tests;
 
-/// <summary>Examples of the error cases of <see cref="GCounter"/>: it never goes down, never wraps, and refuses
+/// <summary>Examples of the error cases of <see cref="GCounter"/>: it never goes down, no request passes
+/// <see cref="GCounter.EntryMax"/>, sums never wrap, merges never fail, and it refuses
 /// default ids. Being immutable, a failed call leaves every instance as it was.</summary>
 public class GCounterErrorTests
 {
@@ -33,38 +34,43 @@ public class GCounterErrorTests
     }
 
     [Fact]
-    public void Increment_ThrowsOverflow_WhenEntryWouldPassMax()
+    public void Increment_ThrowsOverflowAndChangesNothing_WhenEntryWouldPassEntryMax()
     {
-        var counter = GCounter.Empty.Increment(N1, ulong.MaxValue);
+        var counter = GCounter.Empty.Increment(N1, GCounter.EntryMax - 1).Increment(N1, 1);
         Assert.Throws<CounterOverflowException>(() => counter.Increment(N1, 1));
-        Assert.True(counter.Value == ulong.MaxValue && counter.Count == 1, "a refused Increment must change nothing");
+        Assert.Throws<CounterOverflowException>(() => counter.RaiseTo(N1, GCounter.EntryMax + 1));
+        Assert.Throws<CounterOverflowException>(() => GCounter.Empty.Increment(N2, GCounter.EntryMax + 1));
+        Assert.Throws<CounterOverflowException>(() => GCounter.Empty.RaiseTo(N2, ulong.MaxValue));
+        Assert.True(counter.Value == GCounter.EntryMax && counter.Count == 1, "a refused Increment or RaiseTo must change nothing");
+        Assert.Same(counter, counter.RaiseTo(N1, GCounter.EntryMax));
     }
 
     [Fact]
-    public void Increment_ThrowsOverflow_WhenSumWouldPassMax()
+    public void Increment_CountsExactlyPast2To64_WhenAnotherEntryIsAtUlongMax()
     {
-        var counter = GCounter.Empty.Increment(N1, ulong.MaxValue - 1);
-        Assert.Throws<CounterOverflowException>(() => counter.Increment(N2, 2));
-        Assert.Throws<CounterOverflowException>(() => counter.RaiseTo(N2, 2));
-        Assert.True(counter.EntryOf(N2) == 0 && counter.Count == 1, "a refused change must change nothing");
-        Assert.Equal(ulong.MaxValue, counter.Increment(N2, 1).Value);
+        // Only the incremented entry is limited: another replica's entry (here at the edge of what a merge takes)
+        // never stops a view, and the sum is exact past 2^64.
+        var counter = GCounter.FromEntries([new(N1, ulong.MaxValue)]);
+        var raised = counter.Increment(N2, 2).RaiseTo(N2, 5);
+        Assert.Equal((UInt128)ulong.MaxValue + 5, raised.Value);
     }
 
     [Fact]
-    public void Merge_ThrowsOverflow_WhenSumWouldPassMax()
+    public void Merge_IsExactAndNeverThrows_WhenEntriesAreAtUlongMax()
     {
-        var a = GCounter.Empty.Increment(N1, ulong.MaxValue);
-        var b = GCounter.Empty.Increment(N2, 1);
-        Assert.Throws<CounterOverflowException>(() => a.Merge(b));
-        Assert.Throws<CounterOverflowException>(() => b.Merge(a));
-        Assert.True(a.Value == ulong.MaxValue && b.Value == 1, "a refused Merge must change neither side");
+        var a = GCounter.FromEntries([new(N1, ulong.MaxValue)]);
+        var b = GCounter.FromEntries([new(N2, ulong.MaxValue), new(N1, 1)]);
+        var ab = a.Merge(b);
+        Assert.Equal(2 * (UInt128)ulong.MaxValue, ab.Value);
+        Assert.True(ab.Equals(b.Merge(a)), "the merge must be commutative at the edge too");
+        Assert.True(a.Value == ulong.MaxValue && b.Value == (UInt128)ulong.MaxValue + 1, "a merge must change neither side");
     }
 
     [Fact]
-    public void FromEntries_Throws_ForDuplicateReplicaOrOverflowingSum()
+    public void FromEntries_Throws_ForDuplicateReplicaOnly()
     {
         Assert.Throws<ArgumentException>(() => GCounter.FromEntries([new(N1, 1), new(N2, 1), new(N1, 2)]));
-        Assert.Throws<CounterOverflowException>(() => GCounter.FromEntries([new(N1, ulong.MaxValue), new(N2, 1)]));
+        Assert.Equal(2 * (UInt128)ulong.MaxValue, GCounter.FromEntries([new(N1, ulong.MaxValue), new(N2, ulong.MaxValue)]).Value);
         Assert.Same(GCounter.Empty, GCounter.FromEntries([new(N1, 0)]));
     }
 

@@ -24,7 +24,8 @@ static class Generators
 
     public static readonly Gen<ReplicaId> Replica = Gen.Frequency(
             (4, Gen.OneOfConst(ReplicaPool)),
-            (1, RandomId(ReplicaId.MaxLength, Alnum + "._-")))
+            (1, RandomId(ReplicaId.NameMaxLength, Alnum + "._-")),
+            (1, Gen.Select(RandomId(ReplicaId.NameMaxLength, Alnum + "._-"), Gen.Int, (name, seed) => ReplicaId.New(name, new Random(seed)).Value)))
         .Select(ReplicaId.Parse);
 
     public static readonly Gen<VideoId> Video = Gen.Frequency(

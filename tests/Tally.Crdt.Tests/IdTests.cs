@@ -63,9 +63,11 @@ public class IdTests
     [Fact]
     public void Parse_AcceptsMaxLengthAndRejectsOneMore_ForBothIds()
     {
-        Assert.Equal(ReplicaId.MaxLength, ReplicaId.Parse(new string('r', ReplicaId.MaxLength)).Value.Length);
+        Assert.Equal(ReplicaId.NameMaxLength, ReplicaId.Parse(new string('r', ReplicaId.NameMaxLength)).Value.Length);
+        Assert.Equal(ReplicaId.MaxLength, ReplicaId.New(new string('r', ReplicaId.NameMaxLength), new Random(1)).Value.Length);
+        Assert.Throws<ArgumentException>(() => ReplicaId.Parse(new string('r', ReplicaId.NameMaxLength + 1)));
         Assert.Equal(VideoId.MaxLength, VideoId.Parse(new string('v', VideoId.MaxLength)).Value.Length);
-        Assert.Throws<ArgumentException>(() => ReplicaId.Parse(new string('r', ReplicaId.MaxLength + 1)));
+        Assert.Throws<ArgumentException>(() => ReplicaId.Parse(new string('r', ReplicaId.NameMaxLength) + "~" + new string('a', ReplicaId.SuffixLength + 1)));
         Assert.Throws<ArgumentException>(() => VideoId.Parse(new string('v', VideoId.MaxLength + 1)));
     }
 

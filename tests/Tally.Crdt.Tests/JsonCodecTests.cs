@@ -36,6 +36,7 @@ public class JsonCodecTests
     [InlineData("""{"version":1,"videos":{"v1":{"n1":5,"n2":3}}}""")]
     [InlineData("""{"version":1,"videos":{}}""")]
     [InlineData("""{"version":1,"videos":{"a":{"n2":18446744073709551615},"b:c~d":{"A":1}}}""")]
+    [InlineData("""{"version":1,"videos":{"v":{"n1":18446744073709551615,"n2":18446744073709551615}}}""")]
     public void Encode_WritesDocumentedFormat_ForDecodedDocument(string json) =>
         Assert.Equal(json, CrdtJson.Encode(CrdtJson.DecodeMap(json)));
 
@@ -65,7 +66,6 @@ public class JsonCodecTests
         { "negative number", """{"version":1,"videos":{"v":{"n1":-1}}}""" },
         { "fractional number", """{"version":1,"videos":{"v":{"n1":1.5}}}""" },
         { "number over 2^64-1", """{"version":1,"videos":{"v":{"n1":18446744073709551616}}}""" },
-        { "video sum over 2^64-1", """{"version":1,"videos":{"v":{"n1":9223372036854775808,"n2":9223372036854775808}}}""" },
         { "duplicate version", """{"version":1,"version":1,"videos":{}}""" },
         { "duplicate video", """{"version":1,"videos":{"v":{"n1":1},"v":{"n1":2}}}""" },
         { "duplicate replica in a video", """{"version":1,"videos":{"v":{"n1":1,"n1":2}}}""" },
@@ -89,7 +89,6 @@ public class JsonCodecTests
         { "negative number", """{"version":1,"entries":{"n1":-4}}""" },
         { "fractional number", """{"version":1,"entries":{"n1":0.5}}""" },
         { "number over 2^64-1", """{"version":1,"entries":{"n1":99999999999999999999}}""" },
-        { "sum over 2^64-1", """{"version":1,"entries":{"n1":18446744073709551615,"n2":1}}""" },
         { "string number", """{"version":1,"entries":{"n1":"1"}}""" },
         { "duplicate replica", """{"version":1,"entries":{"n1":1,"n1":1}}""" },
         { "invalid replica id", """{"version":1,"entries":{"n 1":1}}""" },

@@ -31,14 +31,16 @@ public sealed class ComposeTests
             var environment = (YamlMappingNode)node["environment"];
             Assert.Equal("test-key", environment["TALLY_CLUSTER_KEY"].ToString());
             Assert.Equal("test-token", environment["TALLY_ADMIN_TOKEN"].ToString());
+            Assert.Equal("tally-compose", environment["TALLY_CLUSTER_ID"].ToString());
         }
         var dashboard = (YamlMappingNode)services["dashboard"];
         var dashboardCommand = Strings(dashboard["command"]);
         Assert.Equal("dashboard", dashboardCommand[0]);
         Assert.Contains("--host=0.0.0.0", dashboardCommand);
         Assert.Contains($"--nodes={string.Join(',', NodeServices.Select(n => $"http://{n}:8001"))}", dashboardCommand);
-        var port = (YamlMappingNode)((YamlSequenceNode)dashboard["ports"])[0];
-        Assert.Equal("8000", port["published"].ToString());
+        // Published on loopback only (docker-compose v1 keeps a short port syntax with an address as written).
+        var port = ((YamlSequenceNode)dashboard["ports"])[0];
+        Assert.Equal("127.0.0.1:8000:8000", port is YamlMappingNode m ? $"{m["host_ip"]}:{m["published"]}:{m["target"]}" : port.ToString().Replace("/tcp", "", StringComparison.Ordinal));
         var volumes = (YamlMappingNode)root["volumes"];
         Assert.All(NodeServices, n => Assert.True(volumes.Children.ContainsKey(n + "-data"), $"volume {n}-data must be declared"));
     }
@@ -52,17 +54,26 @@ public sealed class ComposeTests
     }
 
     [Fact]
-    public void Dockerfile_MultiStage_RunsAsNonRootOnAspNetRuntime()
+    public void Dockerfile_MultiStage_RunsAsNonRootLikeTheOfflineImage()
     {
         var lines = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot, "Dockerfile"));
         var stages = lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, stages.Count);
         Assert.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0", stages[0]);
-        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", stages[1]);
-        var runStage = lines.SkipWhile(l => l != stages[1]).ToList();
+        Assert.Equal("FROM ${BASE} AS run", stages[1]);
+        Assert.Contains("ARG BASE=mcr.microsoft.com/dotnet/runtime-deps:10.0", lines);
+        var runStage = RunStage(lines);
         Assert.Contains("USER app", runStage);
-        Assert.Contains(runStage, l => l.StartsWith("ENTRYPOINT", StringComparison.Ordinal) && l.Contains("tally.dll", StringComparison.Ordinal));
+        Assert.Contains("ENTRYPOINT [\"/app/tally\"]", runStage);
+        // The offline image (deploy/docker/Dockerfile.offline) must run the same way: same user, entry point, volume.
+        var offline = RunStage(File.ReadAllLines(Path.Combine(TestPaths.RepoRoot, "deploy", "docker", "Dockerfile.offline")));
+        Assert.Equal(runStage, offline);
     }
+
+    /// <summary>The run stage's instructions after its COPY line (where the two Dockerfiles differ), comments left out.</summary>
+    static List<string> RunStage(string[] lines) =>
+        [.. lines.SkipWhile(l => l != "FROM ${BASE} AS run").SkipWhile(l => !l.StartsWith("COPY ", StringComparison.Ordinal)).Skip(1)
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))];
 
     static List<string> Strings(YamlNode node) => [.. ((YamlSequenceNode)node).Children.Select(c => c.ToString())];
 

@@ -49,6 +49,21 @@ public sealed class NodeJsonTests
     }
 
     [Fact]
+    public void ParseCluster_ReadsReplicaAndClusterIdsAndNameConflicts_FromNodeAnswer()
+    {
+        var json = JsonNode.Parse("""
+            {"nodeId":"n2","name":"n2","replicaId":"n2~abcdefghij","clusterId":"prod","nameConflict":true,"members":[
+              {"id":"n2","name":"n2","replicaId":"n2~abcdefghij","nameConflict":true,"address":"http://a","status":"alive","self":true},
+              {"id":"n2","name":"n2","replicaId":"n2~0123456789","nameConflict":true,"address":"http://b","status":"alive","self":false},
+              {"id":"n1","name":"n1","replicaId":"n1~zzzzzzzzzz","nameConflict":false,"address":"http://c","status":"down","self":false}]}
+            """)!;
+        var cluster = NodeJson.ParseCluster(json);
+        Assert.Equal(("n2~abcdefghij", "prod", true), (cluster.ReplicaId, cluster.ClusterId, cluster.NameConflict));
+        Assert.Equal(["n2~abcdefghij", "n2~0123456789", "n1~zzzzzzzzzz"], cluster.Members.Select(m => m.ReplicaId));
+        Assert.Equal([true, true, false], cluster.Members.Select(m => m.NameConflict));
+    }
+
+    [Fact]
     public void ParseVideo_ReadsEntriesPerReplicaAndPerName_AsExactCounts()
     {
         var video = NodeJson.ParseVideo(JsonNode.Parse(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Tally.Crdt;
 
 namespace Tally.Maelstrom.Tests;
 
@@ -30,7 +31,7 @@ public sealed class MaelstromNodeTests
         Assert.Equal(11, Code(reply));
         Assert.Equal(4, reply.GetProperty("body").GetProperty("in_reply_to").GetInt64());
         p.Init();
-        Assert.Equal(0UL, p.Node.Value);
+        Assert.Equal(UInt128.Zero, p.Node.Value);
     }
 
     [Fact]
@@ -40,7 +41,7 @@ public sealed class MaelstromNodeTests
         p.Init();
         var ok = Assert.Single(p.Send("c2", """{"type":"add","msg_id":5,"delta":3}"""));
         Assert.Equal("add_ok", Type(ok));
-        Assert.Equal(3UL, p.Node.Value);
+        Assert.Equal((UInt128)3, p.Node.Value);
         p.Send("c2", """{"type":"add","msg_id":6,"delta":0}""");
         var read = Assert.Single(p.Send("c3", """{"type":"read","msg_id":9}"""));
         Assert.Equal("read_ok", Type(read));
@@ -74,7 +75,7 @@ public sealed class MaelstromNodeTests
         p.Init();
         var reply = Assert.Single(p.Send("c2", body));
         Assert.Equal(12, Code(reply));
-        Assert.Equal(0UL, p.Node.Value);
+        Assert.Equal(UInt128.Zero, p.Node.Value);
     }
 
     [Theory]
@@ -100,14 +101,15 @@ public sealed class MaelstromNodeTests
     }
 
     [Fact]
-    public void Handle_AnswersAbort_WhenTheCounterWouldOverflow()
+    public void Handle_AnswersAbort_WhenTheEntryWouldPassEntryMax()
     {
         var p = new Protocol();
         p.Init();
-        p.Send("c2", """{"type":"add","msg_id":3,"delta":18446744073709551615}""");
+        Assert.Equal(14, Code(Assert.Single(p.Send("c2", """{"type":"add","msg_id":2,"delta":18446744073709551615}"""))));
+        p.Send("c2", $$"""{"type":"add","msg_id":3,"delta":{{GCounter.EntryMax}}}""");
         var reply = Assert.Single(p.Send("c2", """{"type":"add","msg_id":4,"delta":1}"""));
         Assert.Equal(14, Code(reply));
-        Assert.Equal(ulong.MaxValue, p.Node.Value);
+        Assert.Equal(GCounter.EntryMax, p.Node.Value);
     }
 
     [Fact]
@@ -188,6 +190,6 @@ public sealed class MaelstromNodeTests
                 nodes[line.GetProperty("dest").GetString()!].Handle(line.GetRawText()).ForEach(queue.Enqueue);
             }
         }
-        Assert.All(nodes.Values, n => Assert.Equal(9UL, n.Node.Value));
+        Assert.All(nodes.Values, n => Assert.Equal((UInt128)9, n.Node.Value));
     }
 }

@@ -29,6 +29,8 @@ public sealed class BadInputTests
         { "total not a number", "/videos/v1/total", """{"total": "x"}""", 400, "total" },
         { "negative total", "/videos/v1/total", """{"total": -1}""", 400, "total" },
         { "total overflows", "/videos/v1/total", """{"total": 18446744073709551616}""", 400, "total" },
+        { "total past set_to's limit", "/videos/v1/total", """{"total": 1000000000000001}""", 400, "1000000000000000" },
+        { "total at 2^64-1", "/videos/v1/total", """{"total": 18446744073709551615}""", 400, "10^15" },
         { "total missing", "/videos/v1/total", "{}", 400, "total" },
         { "batch missing views", "/views", "{}", 400, "views" },
         { "batch empty", "/views", """{"views": []}""", 400, "at least one" },
@@ -49,10 +51,10 @@ public sealed class BadInputTests
         var appends = node.Store.Appends;
         var method = path.EndsWith("/total", StringComparison.Ordinal) ? HttpMethod.Put
             : path.StartsWith("/videos/%C3", StringComparison.Ordinal) ? HttpMethod.Get : HttpMethod.Post;
-        using var request = new HttpRequestMessage(method, path)
-        {
-            Content = body.Length == 0 ? null : new StringContent(body, Encoding.UTF8, "application/json"),
-        };
+        using var request = method == HttpMethod.Put
+            ? node.Admin(method, path) // set_to is an operator action
+            : new HttpRequestMessage(method, path);
+        request.Content = body.Length == 0 ? null : new StringContent(body, Encoding.UTF8, "application/json");
         using var response = await node.Client.SendAsync(request, Ct);
         var detail = await response.AssertProblemAsync(status);
 

@@ -1,11 +1,10 @@
 using System.Net;
-using Tally.Crdt;
 using Tally.Node.Tests.Cluster;
-using Tally.Storage;
 
 namespace Tally.Node.Tests;
 
-/// <summary>Real <c>tally node</c> processes on 127.0.0.1: convergence, crashes, leave, join, lost disk, partitions.
+/// <summary>Real <c>tally node</c> processes on 127.0.0.1: convergence, crashes, leave, join, partitions (lost disks and
+/// names: <see cref="IdentityClusterTests"/>).
 /// One test at a time (the assembly disables parallelization): each starts a handful of processes on 2 cores.</summary>
 public sealed class ClusterTests
 {
@@ -117,7 +116,7 @@ public sealed class ClusterTests
         Assert.Equal("left", status);
         foreach (var video in Videos)
         {
-            var entry = (await cluster.GetAsync(stay[0], $"/videos/{video}")).GetProperty("replicas");
+            var entry = (await cluster.GetAsync(stay[0], $"/videos/{video}")).GetProperty("names");
             var kept = entry.TryGetProperty(leaver.Id, out var e) ? e.GetUInt64() : 0;
             Assert.True(kept >= load.Acked(video, leaver.Id), $"the views the leaver acknowledged stay counted ({video})");
         }
@@ -147,102 +146,6 @@ public sealed class ClusterTests
             }
             Assert.True(DateTime.UtcNow < deadline, "n2 must learn of the joiner through gossip");
             await Task.Delay(TestCluster.Interval, Ct);
-        }
-    }
-
-    [Fact]
-    public async Task Cluster_LostDiskWithSameId_RefusesViewsUntilRecoveredAndDoesNotUndercount()
-    {
-        await using var cluster = new TestCluster();
-        await cluster.StartAsync(3);
-        var victim = cluster["n3"];
-        var (load, before) = await LoadUntilAgreedAsync(cluster, victim, seed: 5);
-
-        var others = await RestartOnEmptyDiskWhilePeersIgnoreItAsync(cluster, victim);
-        await AssertRecoveringAsync(cluster, victim, "v1");
-
-        await cluster.HealAsync(others);
-        await AssertRecoveredTotalsAsync(cluster, victim, before, "a node restarted on an empty disk must recover its own entry");
-        await cluster.WaitForAgreementAsync(cluster.Nodes, Videos, (video, count) => count == load.Acked(video));
-    }
-
-    [Fact]
-    public async Task Cluster_CrashDuringLostDiskRecovery_RecoversAgainInsteadOfTrustingAPartialDisk()
-    {
-        await using var cluster = new TestCluster();
-        await cluster.StartAsync(3);
-        var victim = cluster["n3"];
-        var (_, before) = await LoadUntilAgreedAsync(cluster, victim, seed: 8);
-        var partialVideo = Videos.First(v => before[v] >= 2);
-
-        // Lose the disk and start recovering while the peers ignore the victim, then crash mid-recovery.
-        var others = await RestartOnEmptyDiskWhilePeersIgnoreItAsync(cluster, victim);
-        victim.Kill();
-
-        // What a partial recovery could have flushed: the victim's own entry, below what it really was.
-        await using (var store = new FileStateStore(new StorageOptions { DataDirectory = victim.DataDirectory },
-                         Microsoft.Extensions.Logging.Abstractions.NullLogger<FileStateStore>.Instance))
-        {
-            await store.LoadAsync(Ct);
-            await store.AppendAsync(CounterMap.Single(VideoId.Parse(partialVideo), ReplicaId.Parse("n3"), 1), Ct);
-        }
-
-        victim.Start();
-        await AssertRecoveringAsync(cluster, victim, partialVideo);
-        await cluster.HealAsync(others);
-        await AssertRecoveredTotalsAsync(cluster, victim, before, "a node that crashed while recovering must recover again, not trust its partial disk");
-    }
-
-    /// <summary>Random views to every node until all agree; returns the load and the victim's own totals.</summary>
-    static async Task<(ViewLoad Load, Dictionary<string, ulong> Totals)> LoadUntilAgreedAsync(TestCluster cluster, NodeProcess victim, int seed)
-    {
-        var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed);
-        load.Start(workers: 6);
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
-        await load.StopAsync();
-        await cluster.WaitForAgreementAsync(cluster.Nodes, Videos, (video, count) => count == load.Acked(video));
-        var totals = new Dictionary<string, ulong>();
-        foreach (var video in Videos)
-        {
-            totals[video] = (await cluster.GetAsync(victim, $"/videos/{video}")).GetProperty("total").GetUInt64();
-        }
-        return (load, totals);
-    }
-
-    /// <summary>Kills the victim, deletes its data directory and starts it again while every peer drops its gossip, so
-    /// it stays recovering; returns the peers.</summary>
-    static async Task<List<NodeProcess>> RestartOnEmptyDiskWhilePeersIgnoreItAsync(TestCluster cluster, NodeProcess victim)
-    {
-        victim.Kill();
-        if (Directory.Exists(victim.DataDirectory))
-        {
-            Directory.Delete(victim.DataDirectory, recursive: true);
-        }
-        var others = cluster.Nodes.Where(n => n != victim).ToList();
-        foreach (var node in others)
-        {
-            using var cut = await cluster.AdminAsync(node, HttpMethod.Post, "/admin/faults", $$"""{"drop":["{{victim.Url}}"]}""");
-            Assert.True(cut.IsSuccessStatusCode, "the peers must drop the victim's gossip while it restarts");
-        }
-        victim.Start();
-        await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.ServiceUnavailable, TestCluster.StartTimeout);
-        return others;
-    }
-
-    static async Task AssertRecoveringAsync(TestCluster cluster, NodeProcess victim, string video)
-    {
-        await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.ServiceUnavailable, TestCluster.StartTimeout);
-        using var refused = await cluster.Client.PostAsync($"{victim.Url}/videos/{video}/views", null, Ct);
-        Assert.Contains("recovering", await refused.AssertProblemAsync(503));
-    }
-
-    static async Task AssertRecoveredTotalsAsync(TestCluster cluster, NodeProcess victim, Dictionary<string, ulong> before, string rule)
-    {
-        await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.OK, TestCluster.StartTimeout);
-        foreach (var video in Videos)
-        {
-            var total = (await cluster.GetAsync(victim, $"/videos/{video}")).GetProperty("total").GetUInt64();
-            Assert.True(total == before[video], $"{rule} ({video}: {total}, had {before[video]})");
         }
     }
 

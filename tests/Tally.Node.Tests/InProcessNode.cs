@@ -58,6 +58,7 @@ sealed class InProcessNode : IAsyncDisposable
             builder.WebHost.UseTestServer();
         }
         builder.Services.AddSingleton<IStateStore>(store);
+        builder.Services.AddSingleton<IIdentityStore>(store.Identity);
         var app = NodeApp.Build(builder);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new InProcessNode(app, store, kestrel ? all["Node:Listen"] : null);

@@ -21,6 +21,9 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
     /// <summary>Appends attempted while the store was failed or full (each one refused).</summary>
     public int Refused { get; private set; }
 
+    /// <summary>The replica and cluster ids that go with this store (a node's data directory holds both).</summary>
+    public MemoryIdentityStore Identity { get; private init; } = new();
+
     public bool DiskFull { get; set; }
 
     /// <summary>How long an append takes, like an fsync, so that concurrent requests pile up behind it.</summary>
@@ -68,7 +71,7 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
     {
         lock (_lock)
         {
-            var reopened = new MemoryStateStore(_empty ? null : _disk);
+            var reopened = new MemoryStateStore(_empty ? null : _disk) { Identity = Identity }; // the same replica
             reopened._keys.AddRange(_keys);
             return reopened;
         }

@@ -18,6 +18,9 @@ public sealed class SecurityTests
         { "GET", "/admin/faults", null },
         { "POST", "/admin/faults", InProcessNode.ClusterKey },
         { "DELETE", "/admin/faults", "wrong" },
+        { "PUT", "/videos/v1/total", null },
+        { "PUT", "/videos/v1/total", "wrong" },
+        { "PUT", "/videos/v1/total", InProcessNode.ClusterKey },
     };
 
     [Theory]
@@ -46,5 +49,28 @@ public sealed class SecurityTests
         using var response = await node.Client.SendAsync(request, Ct);
 
         Assert.Contains("gossip", await response.AssertProblemAsync(400));
+    }
+
+    [Fact]
+    public async Task Gossip_Answers409AndMergesNothing_FromAnotherCluster()
+    {
+        await using var node = await InProcessNode.StartAsync(settings: [new("Node:ClusterId", "prod")]);
+        var batch = new Tally.Crdt.CounterMap();
+        batch.Increment(Tally.Crdt.VideoId.Parse("v1"), Tally.Crdt.ReplicaId.Parse("x1"), 9);
+        var message = new Tally.Replication.GossipMessage
+        {
+            Kind = Tally.Replication.GossipKind.Push,
+            Sender = new Tally.Replication.MemberRecord(Tally.Crdt.ReplicaId.Parse("x1"), "http://127.0.0.1:9", 1, 1, false),
+            ClusterId = Tally.Crdt.ClusterId.Parse("test"),
+            HasDelta = true,
+            DeltaUpTo = 1,
+            Delta = batch,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/gossip") { Content = new ByteArrayContent(Tally.Replication.GossipCodec.Encode(message)) };
+        request.Content.Headers.ContentType = new("application/octet-stream");
+        request.Headers.Authorization = new("Bearer", InProcessNode.ClusterKey);
+        using var response = await node.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Contains("cluster 'test'", await response.AssertProblemAsync(409));
+        Assert.Equal(0UL, (await node.Client.GetJsonAsync("/videos/v1")).U64("count"));
     }
 }

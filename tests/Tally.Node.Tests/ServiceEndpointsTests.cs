@@ -46,17 +46,39 @@ public sealed class ServiceEndpointsTests
     }
 
     [Fact]
-    public async Task EmptyDiskWithPeers_RefusesViewsWith503_UntilRecovered()
+    public async Task EmptyDiskWithPeers_TakesViewsAtOnce_AsANewReplica()
     {
+        // A lost disk restarted with peers that cannot be reached: no recovery wait, it is a new replica of n1.
         await using var node = await InProcessNode.StartAsync(new MemoryStateStore(), settings: [new("Node:Peers:0", "http://127.0.0.1:9")]);
-        using var view = await node.Client.PostAsync("/videos/v1/views", null, Ct);
+        var view = await node.Client.ViewAsync("v1", 2);
         using var health = await node.Client.GetAsync("/health", Ct);
-        using var alive = await node.Client.GetAsync("/alive", Ct);
 
-        Assert.Contains("recovering", await view.AssertProblemAsync(503));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
-        Assert.Equal(0, node.Store.Appends);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("n1", view.GetProperty("nodeId").GetString());
+        var replica = view.GetProperty("replicaId").GetString()!;
+        Assert.Matches("^n1~[0-9a-z]{10}$", replica);
+        Assert.Equal(2UL, view.U64("total"));
+        var video = await node.Client.GetJsonAsync("/videos/v1");
+        Assert.Equal(2UL, video.GetProperty("replicas").GetProperty(replica).GetUInt64());
+        Assert.Equal(2UL, video.GetProperty("names").GetProperty("n1").GetUInt64());
+        var cluster = await node.Client.GetJsonAsync("/cluster");
+        Assert.True(cluster.GetProperty("clusterId").ValueKind == System.Text.Json.JsonValueKind.Null,
+            "a new node with peers has no cluster id until it hears from its cluster");
+        Assert.Equal(replica, cluster.GetProperty("replicaId").GetString());
+    }
+
+    [Fact]
+    public async Task NewNodeWithoutPeers_MakesAClusterId_AndKeepsItAcrossRestarts()
+    {
+        var store = new MemoryStateStore();
+        string made;
+        await using (var node = await InProcessNode.StartAsync(store))
+        {
+            made = (await node.Client.GetJsonAsync("/cluster")).GetProperty("clusterId").GetString()!;
+            Assert.Matches("^[0-9a-z]{16}$", made);
+        }
+        await using var again = await InProcessNode.StartAsync(store);
+        Assert.Equal(made, (await again.Client.GetJsonAsync("/cluster")).GetProperty("clusterId").GetString());
     }
 
     [Fact]

@@ -10,14 +10,26 @@ sealed class LoopbackCluster
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     public Dictionary<string, ReplicaNode> Nodes { get; } = [];
     public Dictionary<string, CounterMap> Disks { get; } = [];
+
+    /// <summary>The replica id of each address's disk: a node's first start keeps its plain name as id (a legacy
+    /// directory), a start without its disk after that is a new replica with a new id.</summary>
+    public Dictionary<string, ReplicaId> Replicas { get; } = [];
+
+    /// <summary>The cluster identity each new node starts with.</summary>
+    public ClusterIdentity Cluster { get; set; }
     public ReplicationOptions Options { get; } = new();
+
+    /// <summary>Every message delivered, as encoded on the wire (for codec and corruption tests).</summary>
+    public List<byte[]> Wire { get; } = [];
     readonly Random _random = new(42);
 
     public ReplicaNode Add(string id, bool withDisk = true, params string[] seeds)
     {
         var recovered = withDisk && Disks.TryGetValue(id, out var disk) ? disk.Clone() : null;
-        var node = new ReplicaNode(ReplicaId.Parse(id), id, Time.GetUtcNow().ToUnixTimeMilliseconds() + Nodes.Count,
-            Options, Time, new Random(_random.Next()), recovered, seeds);
+        var replica = !Replicas.TryGetValue(id, out var known) ? ReplicaId.Parse(id) : withDisk ? known : ReplicaId.New(id, _random);
+        Replicas[id] = replica;
+        var node = new ReplicaNode(replica, id, Time.GetUtcNow().ToUnixTimeMilliseconds() + Nodes.Count,
+            Options, Time, new Random(_random.Next()), recovered, seeds, Cluster);
         Nodes[id] = node;
         if (!withDisk)
         {
@@ -54,7 +66,9 @@ sealed class LoopbackCluster
         {
             if (Nodes.TryGetValue(to, out var target))
             {
-                var decoded = GossipCodec.Decode(GossipCodec.Encode(message));
+                var bytes = GossipCodec.Encode(message);
+                Wire.Add(bytes);
+                var decoded = GossipCodec.Decode(bytes);
                 Deliver(target.Receive(decoded), to);
             }
         }

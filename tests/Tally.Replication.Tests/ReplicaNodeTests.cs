@@ -36,7 +36,7 @@ public class ReplicaNodeTests
         }
         foreach (var node in cluster.Nodes.Values)
         {
-            var count = Enumerable.Range(1, 3).Aggregate(0UL, (s, v) => s + node.Count(VideoId.Parse($"v{v}")));
+            var count = Enumerable.Range(1, 3).Aggregate(UInt128.Zero, (s, v) => s + node.Count(VideoId.Parse($"v{v}")));
             Assert.True(count == sent, $"{node.Id} must count all {sent} views, counts {count}");
         }
     }
@@ -55,48 +55,16 @@ public class ReplicaNodeTests
             cluster.Round();
         }
         var joiner = cluster.Add("n6", withDisk: false, seeds: "n1");
-        Assert.False(joiner.IsReady, "a node that starts empty with peers must not take views before it syncs");
         for (var r = 0; r < 6; r++)
         {
             cluster.Round();
         }
-        Assert.True(joiner.IsReady, "the joiner must be ready after syncing");
         Assert.True(joiner.State.SameStateAs(cluster.Nodes["n1"].State), "the joiner must hold the whole state");
         Assert.All(cluster.Nodes.Values, n => Assert.Contains(n.Members(), m => m.Id.Value == "n6"));
     }
 
     [Fact]
-    public void IsReady_StaysTrue_WhenARecoveredNodeLearnsOfANewPeer()
-    {
-        var cluster = FiveNodes();
-        cluster.Options.RecoveryRounds = 1000; // readiness can only come from "synced with every live peer"
-        var joiner = cluster.Add("n6", withDisk: false, seeds: "n1");
-        for (var r = 0; r < 6 && !joiner.IsReady; r++)
-        {
-            cluster.Round();
-        }
-        Assert.True(joiner.IsReady, "the joiner must be ready after syncing with every live peer");
-
-        // A node outside the harness introduces itself to n1 only; n6 hears of it through n1's member table.
-        var newcomer = new ReplicaNode(ReplicaId.Parse("n7"), "n7", 1, cluster.Options, cluster.Time, new Random(1), new CounterMap(), ["n1"]);
-        var n1 = cluster.Nodes["n1"];
-        foreach (var (_, message) in newcomer.Tick().Messages)
-        {
-            n1.Receive(message);
-        }
-        for (var r = 0; r < 20 && !joiner.Members().Any(m => m.Id.Value == "n7"); r++)
-        {
-            foreach (var (to, message) in n1.Tick().Messages.Where(m => m.Address == "n6"))
-            {
-                joiner.Receive(message);
-            }
-        }
-        Assert.Contains(joiner.Members(), m => m.Id.Value == "n7" && !m.Synced);
-        Assert.True(joiner.IsReady, "a ready node must not go back to refusing views when a new, unsynced peer appears");
-    }
-
-    [Fact]
-    public void LostDisk_RecoversOwnEntryFromPeers_BeforeReady()
+    public void LostDisk_StartsANewReplica_WhoseViewsAddToTheOldEntry()
     {
         var cluster = FiveNodes();
         cluster.View("n3", "v1", 41);
@@ -104,16 +72,22 @@ public class ReplicaNodeTests
         {
             cluster.Round();
         }
+        var old = cluster.Nodes["n3"].Id;
         var reborn = cluster.Add("n3", withDisk: false, seeds: ["n1", "n2"]);
-        Assert.Equal(0UL, reborn.Total(V));
-        for (var r = 0; r < 5 && !reborn.IsReady; r++)
+        Assert.NotEqual(old, reborn.Id);
+        Assert.Equal("n3", reborn.Name);
+
+        cluster.View("n3", "v1", 2); // at once: no recovery wait, its entry is its own from zero
+        Assert.Equal(2UL, reborn.Total(V));
+        for (var r = 0; r < 5; r++)
         {
             cluster.Round();
         }
-        Assert.True(reborn.IsReady, "the reborn node must finish recovery");
-        Assert.True(reborn.Total(V) == 41, $"its own entry must come back from peers, is {reborn.Total(V)}");
-        cluster.View("n3", "v1");
-        Assert.Equal(42UL, reborn.Total(V));
+        foreach (var node in cluster.Nodes.Values)
+        {
+            Assert.True(node.Count(V) == 43, $"{node.Id} must count the old replica's 41 and the new one's 2, counts {node.Count(V)}");
+            Assert.True(node.State.EntryOf(V, old) == 41, $"{node.Id} must keep the old replica's entry forever");
+        }
     }
 
     [Fact]

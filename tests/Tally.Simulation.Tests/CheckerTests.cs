@@ -10,7 +10,7 @@ public class CheckerTests
         var cluster = new Cluster(new SimulationOptions { Seed = seed, Nodes = 3, Videos = 2, Interval = TimeSpan.FromMilliseconds(100) });
         for (var i = 0; i < 3; i++)
         {
-            cluster.AddNode(formatted: true);
+            cluster.AddNode();
         }
         return cluster;
     }
@@ -54,5 +54,23 @@ public class CheckerTests
         n2.Replica.State.Merge(CounterMap.Single(cluster.Videos[1], n2.Id, 1_000)); // bypasses the core's effects
         cluster.Checkers.AfterStep(n2, rows: null, before, mustPersist: true);
         Assert.True(cluster.Checkers.First is { Checker: "persist" }, "a change of the map that is not handed to the host must be reported");
+    }
+
+    [Fact]
+    public void OwnEntry_Fails_WhenABlankDiskKeepsTheOldReplicaId()
+    {
+        var cluster = Three(4);
+        var n1 = cluster.Node("n1");
+        for (var i = 0; i < 5; i++)
+        {
+            cluster.View(n1.Index, 0);
+        }
+        cluster.RunRounds(3);
+        var old = n1.Id;
+        cluster.Crash(n1.Index);
+        n1.Disk.Wipe();
+        n1.Disk.Replica = old; // a broken host: the lost disk's node continues the old replica from zero
+        cluster.Restart(n1.Index);
+        Assert.True(cluster.Checkers.First is { Checker: "own-entry" }, $"continuing a replica below its durable entry must be reported; {SimAssert.Describe(cluster)}");
     }
 }

@@ -5,7 +5,7 @@ namespace Tally.Simulation.Tests;
 public class NetworkScenarioTests
 {
     /// <summary>Node <paramref name="node"/>'s count at the last sample before the heal, and the acknowledged total then.</summary>
-    static (ulong Count, ulong Acknowledged) BeforeHeal(SimulationResult result, SimulationOptions options, int node)
+    static (UInt128 Count, ulong Acknowledged) BeforeHeal(SimulationResult result, SimulationOptions options, int node)
     {
         var healMs = (options.EffectiveWarmupRounds + options.Rounds) * options.Interval.TotalMilliseconds;
         var s = result.Series.TimesMs.ToList().FindLastIndex(t => t < healMs);

@@ -14,7 +14,7 @@ public class ReportTests
         var result = Simulator.Run(Small);
         using var json = JsonDocument.Parse(JsonSummary.Write(result));
         var root = json.RootElement;
-        string[] fields = ["seed", "nodes", "converged", "rounds", "simulatedMs", "messages", "bytes", "acknowledged", "finalCounts"];
+        string[] fields = ["seed", "nodes", "converged", "rounds", "simulatedMs", "messages", "bytes", "acknowledged", "destroyed", "finalCounts"];
         Assert.Equal(fields, root.EnumerateObject().Select(p => p.Name));
         Assert.True(root.GetProperty("converged").GetBoolean(), result.Describe());
         Assert.Equal(result.Acknowledged, root.GetProperty("finalCounts").GetProperty("min").GetUInt64());

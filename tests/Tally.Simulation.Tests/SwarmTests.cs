@@ -1,7 +1,8 @@
 namespace Tally.Simulation.Tests;
 
 /// <summary>Swarm runs: each seed draws its own cluster (3-7 nodes), load, loss, duplication, reordering, partitions,
-/// crashes, disk losses, joins and leaves, encodes and decodes every message, heals, and must converge exactly within
+/// crashes, disk losses (unguarded, also while the newest copy is on a down or cut-off peer, and on a node without
+/// peers), second processes with one name, joins, leaves and operator raises to the edge of the number domain, encodes and decodes every message, heals, and must converge exactly within
 /// <see cref="Swarm.ConvergeRoundsMax"/> rounds with every checker holding.</summary>
 public class SwarmTests
 {
@@ -22,7 +23,11 @@ public class SwarmTests
         var drawn = Enumerable.Range(1, 50).Select(Swarm.Draw).ToList();
         Assert.True(drawn.Any(o => o.Loss > 0) && drawn.Any(o => o.Duplication > 0) && drawn.Any(o => o.Reorder > 0), "the swarm seeds must draw loss, duplication and reordering");
         Assert.True(drawn.Any(o => o.CrashRate > 0 && o.DiskLossRate > 0) && drawn.Any(o => o.Joins > 0) && drawn.Any(o => o.Leaves > 0), "the swarm seeds must draw crashes, disk losses, joins and leaves");
+        Assert.True(drawn.Any(o => o.Raises > 0), "the swarm seeds must draw operator raises at the edge of the number domain");
         var kinds = drawn.SelectMany(o => o.Schedule.Faults).Select(f => f.Kind).ToHashSet();
-        Assert.True(kinds.SetEquals([FaultKind.Isolate, FaultKind.Cut, FaultKind.OneWay, FaultKind.Drop]), $"the swarm seeds must draw every partition kind, drew {string.Join(',', kinds)}");
+        Assert.True(kinds.SetEquals([FaultKind.Isolate, FaultKind.Cut, FaultKind.OneWay, FaultKind.Drop, FaultKind.Crash, FaultKind.LoseDisk]),
+            $"the swarm seeds must draw every partition kind and the unsafe disk loss (a disk lost while a peer is down and another cut off), drew {string.Join(',', kinds)}");
+        Assert.True(drawn.Any(o => o.Twins > 0), "the swarm seeds must draw second processes with a running node's name");
+        Assert.True(drawn.Any(o => o.ClusterIdGiven) && drawn.Any(o => !o.ClusterIdGiven), "the swarm seeds must draw both a given cluster id and one made by a node without peers");
     }
 }

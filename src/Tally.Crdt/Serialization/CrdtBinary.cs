@@ -118,14 +118,7 @@ public static class CrdtBinary
             entries.Add(new(replica, r.PositiveValue()));
         }
         r.End();
-        try
-        {
-            return GCounter.FromEntries(entries);
-        }
-        catch (OverflowException e)
-        {
-            throw new CrdtFormatException($"Invalid Tally binary: {e.Message}", e);
-        }
+        return GCounter.FromEntries(entries);
     }
 
     public static CounterMap DecodeMap(ReadOnlySpan<byte> input, DecodeLimits? limits = null)
@@ -195,14 +188,7 @@ public static class CrdtBinary
         {
             for (var e = starts[i]; e < starts[i + 1]; e++)
             {
-                try
-                {
-                    map.Increment(videos[i], replicas[columns[e]], values[e]);
-                }
-                catch (OverflowException overflow)
-                {
-                    throw new CrdtFormatException($"Invalid Tally binary: {overflow.Message}", overflow);
-                }
+                map.Join(videos[i], replicas[columns[e]], values[e]);
             }
         }
         return map;

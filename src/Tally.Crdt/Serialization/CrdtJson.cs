@@ -69,7 +69,7 @@ public static class CrdtJson
                 {
                     throw Invalid($"more than {limits.MaxReplicas} replicas");
                 }
-                Guard(() => map.Increment(video, replica, value));
+                Guard(() => map.Join(video, replica, value));
             }
         }
         return map;
@@ -120,10 +120,6 @@ public static class CrdtJson
         try
         {
             return action();
-        }
-        catch (OverflowException e)
-        {
-            throw Invalid(e.Message, e);
         }
         catch (ArgumentException e)
         {

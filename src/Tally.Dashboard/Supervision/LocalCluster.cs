@@ -170,6 +170,7 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
         {
             ["TALLY_CLUSTER_KEY"] = _options.Secrets.ClusterKey,
             ["TALLY_ADMIN_TOKEN"] = _options.Secrets.AdminToken,
+            ["TALLY_CLUSTER_ID"] = _options.Secrets.ClusterId ?? "",
         };
         var node = new NodeProcess(id, url, data, args, environment, Path.Combine(LogDirectory, id + ".log"));
         node.Exited += OnNodeExited;

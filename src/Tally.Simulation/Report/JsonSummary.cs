@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -21,9 +22,13 @@ public static class JsonSummary
             json.WriteNumber("messages", result.Messages);
             json.WriteNumber("bytes", result.Bytes);
             json.WriteNumber("acknowledged", result.Acknowledged);
+            json.WriteNumber("destroyed", result.Destroyed);
             json.WriteStartObject("finalCounts");
-            json.WriteNumber("min", result.FinalMin);
-            json.WriteNumber("max", result.FinalMax);
+            // Counts are UInt128 (sums of entries), written as exact JSON integers: Utf8JsonWriter has no overload.
+            json.WritePropertyName("min");
+            json.WriteRawValue(result.FinalMin.ToString(CultureInfo.InvariantCulture));
+            json.WritePropertyName("max");
+            json.WriteRawValue(result.FinalMax.ToString(CultureInfo.InvariantCulture));
             json.WriteEndObject();
             json.WriteEndObject();
         }

@@ -26,7 +26,7 @@ public static class SvgPlot
             return svg.Append("</svg>\n").ToString();
         }
         var xMax = Math.Max(times[^1], 1);
-        var yMax = (double)Math.Max(1, Math.Max(series.Acknowledged.Max(), series.Counts.SelectMany(c => c).Where(c => c != CountSeries.NotUp).DefaultIfEmpty(0UL).Max()));
+        var yMax = (double)UInt128.Max(1, UInt128.Max(series.Acknowledged.Max(), series.Counts.SelectMany(c => c).Where(c => c != CountSeries.NotUp).DefaultIfEmpty(UInt128.Zero).Max()));
         double X(double t) => Left + t / xMax * (Width - Left - Right);
         double Y(double v) => Height - Bottom - v / yMax * (Height - Top - Bottom);
 
@@ -41,9 +41,9 @@ public static class SvgPlot
             {
                 continue;
             }
-            min.Add((X(times[s]), Y(up.Min())));
+            min.Add((X(times[s]), Y((double)up.Min())));
             mean.Add((X(times[s]), Y(up.Average(c => (double)c))));
-            max.Add((X(times[s]), Y(up.Max())));
+            max.Add((X(times[s]), Y((double)up.Max())));
         }
         var band = max.Concat(Enumerable.Reverse(min)).Select(p => Invariant($"{p.Item1:0.#},{p.Item2:0.#}"));
         svg.Append(Invariant($"<polygon points=\"{string.Join(' ', band)}\" fill=\"#4c78a8\" fill-opacity=\"0.2\" stroke=\"none\"/>\n"));

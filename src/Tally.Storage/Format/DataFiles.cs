@@ -7,6 +7,8 @@ static class DataFiles
 {
     public const string Lock = "LOCK";
     public const string Incarnation = "incarnation";
+    public const string Replica = "replica";
+    public const string Cluster = "cluster";
     public const string TempSuffix = ".tmp";
     public const string CorruptSuffix = ".corrupt";
     const string SegmentPrefix = "log-";

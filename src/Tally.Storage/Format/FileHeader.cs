@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Tally.Crdt.Serialization;
 
 namespace Tally.Storage.Format;
 

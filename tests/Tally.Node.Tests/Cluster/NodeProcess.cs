@@ -19,12 +19,16 @@ sealed class NodeProcess : IAsyncDisposable
     readonly ConcurrentQueue<string> _output = new();
     Process? _process;
 
-    public NodeProcess(string id, string dataRoot, IReadOnlyList<string> peers, TimeSpan gossipInterval, string durability = "fsync")
+    /// <param name="id">The node's name (<c>--id</c>).</param>
+    /// <param name="dataName">The data directory's name under <paramref name="dataRoot"/> (default: the id); a second
+    /// process with the same name needs its own.</param>
+    public NodeProcess(string id, string dataRoot, IReadOnlyList<string> peers, TimeSpan gossipInterval, string durability = "fsync",
+        string? dataName = null, string scheme = "http")
     {
         Id = id;
         Port = FreePort();
-        Url = $"http://127.0.0.1:{Port}";
-        DataDirectory = Path.Combine(dataRoot, id);
+        Url = $"{scheme}://127.0.0.1:{Port}";
+        DataDirectory = Path.Combine(dataRoot, dataName ?? id);
         Peers = [.. peers];
         GossipInterval = gossipInterval;
         Durability = durability;
@@ -37,6 +41,9 @@ sealed class NodeProcess : IAsyncDisposable
     public List<string> Peers { get; }
     public TimeSpan GossipInterval { get; }
     public string Durability { get; }
+
+    /// <summary>More command-line arguments, e.g. <c>--tls-cert</c>.</summary>
+    public List<string> Arguments { get; } = [];
 
     /// <summary>Extra environment, e.g. <c>TALLY_Replication__SuspectAfter</c>.</summary>
     public Dictionary<string, string> Environment { get; } = new()
@@ -80,6 +87,10 @@ sealed class NodeProcess : IAsyncDisposable
                      "--admin-token", AdminToken, "--gossip-interval", $"{GossipInterval.TotalMilliseconds}ms",
                      "--durability", Durability,
                  })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var argument in Arguments)
         {
             start.ArgumentList.Add(argument);
         }

@@ -29,8 +29,9 @@ sealed class TestCluster : IAsyncDisposable
 
     public List<NodeProcess> Nodes { get; } = [];
 
-    /// <summary>Environment given to every node started from now on.</summary>
-    public Dictionary<string, string> Environment { get; } = [];
+    /// <summary>Environment given to every node started from now on. Every node is given the cluster id (as
+    /// <c>tally up</c> does, since every node lists the others as peers); remove it to let a node without peers make one.</summary>
+    public Dictionary<string, string> Environment { get; } = new() { ["TALLY_CLUSTER_ID"] = "it-cluster" };
 
     public NodeProcess this[string id] => Nodes.Single(n => n.Id == id);
 
@@ -60,8 +61,7 @@ sealed class TestCluster : IAsyncDisposable
         await WaitForMeshAsync(nodes);
     }
 
-    /// <summary>Waits until every node knows every other as alive and synced, so no node is still recovering
-    /// (a node that starts with an empty disk and peers waits to sync with the live peers it knows).</summary>
+    /// <summary>Waits until every node knows every other as alive and synced.</summary>
     public async Task WaitForMeshAsync(IReadOnlyList<NodeProcess> nodes)
     {
         var clock = Stopwatch.StartNew();
@@ -88,9 +88,13 @@ sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Adds a node that joins through <paramref name="peers"/> (not known to the others in advance).</summary>
-    public NodeProcess Add(string id, params NodeProcess[] peers)
+    public NodeProcess Add(string id, params NodeProcess[] peers) => Add(id, dataName: null, peers);
+
+    /// <summary>Adds a node named <paramref name="id"/> with its data in <paramref name="dataName"/> (a second process
+    /// with a name already running needs its own directory).</summary>
+    public NodeProcess Add(string id, string? dataName, params NodeProcess[] peers)
     {
-        var node = new NodeProcess(id, _root, [.. peers.Select(p => p.Url)], Interval);
+        var node = new NodeProcess(id, _root, [.. peers.Select(p => p.Url)], Interval, dataName: dataName);
         foreach (var (key, value) in Environment)
         {
             node.Environment[key] = value;

@@ -1,7 +1,7 @@
 using System.Text;
-using Tally.Storage.Format;
+using Tally.Crdt.Serialization;
 
-namespace Tally.Storage.Tests;
+namespace Tally.Crdt.Tests;
 
 public class Crc32CTests
 {

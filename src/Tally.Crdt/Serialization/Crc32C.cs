@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace Tally.Storage.Format;
+namespace Tally.Crdt.Serialization;
 
-/// <summary>CRC-32C (Castagnoli), the checksum of every record and file header. It runs on the CPU's CRC instruction
-/// through <see cref="BitOperations.Crc32C(uint, ulong)"/>, so it needs no package.</summary>
-static class Crc32C
+/// <summary>CRC-32C (Castagnoli): the checksum of every storage record and file header and of every gossip message.
+/// It runs on the CPU's CRC instruction through <see cref="BitOperations.Crc32C(uint, ulong)"/>, so it needs no
+/// package.</summary>
+public static class Crc32C
 {
     const uint Start = uint.MaxValue;
 
