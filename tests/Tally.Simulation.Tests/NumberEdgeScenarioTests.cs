@@ -29,7 +29,7 @@ public class NumberEdgeScenarioTests
         var cluster = new Cluster(new SimulationOptions { Seed = 22, Nodes = 3, Videos = 1, Interval = TimeSpan.FromMilliseconds(100) });
         for (var i = 0; i < 3; i++)
         {
-            cluster.AddNode(formatted: true);
+            cluster.AddNode();
         }
         Assert.True(cluster.Raise(0, 0, GCounter.SetMax), "a raise to exactly SetMax must be taken");
         Assert.False(cluster.Raise(1, 0, GCounter.SetMax + 1), "a raise past SetMax must be refused");
