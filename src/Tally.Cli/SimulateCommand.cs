@@ -150,7 +150,7 @@ static partial class SimulateCommand
         Console.WriteLine(result.Passed
             ? Invariant($"Converged {result.Rounds} rounds ({result.SimulatedMs:F1} ms simulated) after the heal; every checker held.")
             : $"FAILED: {result.Describe()}");
-        Console.WriteLine(Invariant($"Acknowledged views: {result.Acknowledged} (refused {s.ViewsRefused}; raises {s.RaisesAccepted} taken, {s.RaisesRefused} refused; destroyed with lost disks, no copy left anywhere {result.Destroyed}); final counts min {result.FinalMin}, max {result.FinalMax}"));
+        Console.WriteLine(Invariant($"Acknowledged views: {result.Acknowledged} (refused {s.ViewsRefused}; destroyed with lost disks, no copy left anywhere {result.Destroyed}; raises {s.RaisesAccepted} taken, {s.RaisesRefused} refused); final counts min {result.FinalMin}, max {result.FinalMax}"));
         Console.WriteLine(Invariant($"Messages: {result.Messages} sent, {result.Delivered} delivered, {result.Bytes} bytes ({(result.Messages > 0 ? result.Bytes / (double)result.Messages : 0):F0} per message)"));
         Console.WriteLine(Invariant($"Faults: {s.Crashes} crashes, {s.DiskLosses} disk losses, {s.Twins} twins (a second process with a running node's name), {s.Joins} joins, {s.Leaves} leaves"));
         Console.WriteLine(Invariant($"Simulated {result.TotalSimulatedMs / 1000:F1} s in {result.WallTime.TotalSeconds:F2} s wall ({cpu.TotalSeconds:F2} s CPU): {result.Events} events, {result.DeliveredPerSecond:F0} messages delivered per wall-clock second, {result.Delivered / Math.Max(cpu.TotalSeconds, 1e-9):F0} per CPU second (wire {options.Wire}); trace {result.TraceHash:x16}"));

@@ -13,12 +13,14 @@ public sealed record TotalBody([property: JsonRequired] ulong Total);
 
 /// <summary>The answer to a view: <c>total</c> = views this replica received (an entry: at most 2^53-1, exact as a
 /// JavaScript number), <c>count</c> = views network-wide as this node knows now (a sum of entries, written as an exact
-/// JSON integer; see docs/architecture.md, "Numbers", for when it can pass 2^53-1). <c>nodeId</c> (the node's name) and <c>replicaId</c> name who took the view: a retry sent to that
-/// node within its idempotency window counts nothing; a retry sent elsewhere counts again.</summary>
+/// JSON integer; see docs/architecture.md, "Numbers", for when it can pass 2^53-1). <c>nodeId</c> (the node's name) and
+/// <c>replicaId</c> name who took the view: a retry sent to that node within its idempotency window counts nothing; a
+/// retry sent elsewhere counts again.</summary>
 public sealed record ViewResponse(string VideoId, string NodeId, string ReplicaId, ulong Total, UInt128 Count);
 
 /// <summary>One video as this node knows it: every replica's entry (<c>replicas</c>, keyed by replica id) and the same
-/// entries summed per node name (<c>names</c>: a name has several replicas after a lost disk or a name conflict).</summary>
+/// entries summed per node name (<c>names</c>: a name has several replicas after a lost disk or a name conflict; sums
+/// of entries, so exact JSON integers of any size).</summary>
 public sealed record VideoResponse(string VideoId, string NodeId, string ReplicaId, ulong Total, UInt128 Count,
     IReadOnlyDictionary<string, ulong> Replicas, IReadOnlyDictionary<string, UInt128> Names);
 

@@ -8,7 +8,7 @@ namespace Tally.Node;
 /// <summary>Node-to-node routes, all requiring the cluster key. <c>POST /internal/gossip</c> takes one
 /// <see cref="GossipCodec"/> message: the node merges it under the replica lock, sends the core's answer back
 /// through the transport (as its own request to the sender's address) and queues the merged delta for storage.
-/// A message whose checksum does not match, or that is malformed, is a 400 counted in <c>tally.gossip.invalid</c>
+/// A message whose checksum does not match, or that is malformed, is a 400 counted in <c>tally.gossip.refused</c>
 /// and nothing of it is merged.</summary>
 public static class InternalApi
 {
@@ -41,12 +41,12 @@ public static class InternalApi
         }
         catch (GossipChecksumException e)
         {
-            metrics.GossipInvalid("checksum");
+            metrics.GossipRefused("checksum");
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Gossip checksum mismatch");
         }
         catch (CrdtFormatException e)
         {
-            metrics.GossipInvalid("malformed");
+            metrics.GossipRefused("malformed");
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Malformed gossip message");
         }
         metrics.GossipBytesIn(bytes.Length);

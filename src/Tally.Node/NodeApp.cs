@@ -83,8 +83,8 @@ public static class NodeApp
         services.AddHostedService(sp => sp.GetRequiredService<PersistQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<ViewRecorder>());
         services.AddHostedService<GossipService>();
-        services.AddHostedService<StorageProbe>();
         services.AddHostedService<DiscoveryService>();
+        services.AddHostedService<StorageProbe>();
 
         services.AddHttpClient<ITransport, HttpTransport>()
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler

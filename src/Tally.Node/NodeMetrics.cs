@@ -13,7 +13,6 @@ public sealed class NodeMetrics
     readonly Counter<long> _gossipBytes;
     readonly Counter<long> _gossipDropped;
     readonly Counter<long> _gossipRefused;
-    readonly Counter<long> _gossipInvalid;
     readonly Histogram<double> _mergeDuration;
     readonly Histogram<double> _commitDuration;
     readonly Histogram<long> _commitRequests;
@@ -24,8 +23,7 @@ public sealed class NodeMetrics
         _viewsReceived = meter.CreateCounter<long>("tally.views.received", "{view}", "Views acknowledged by this node (durable own views).");
         _gossipBytes = meter.CreateCounter<long>("tally.gossip.bytes", "By", "Gossip message bytes, by direction (in, out).");
         _gossipDropped = meter.CreateCounter<long>("tally.gossip.dropped", "{message}", "Gossip messages not delivered, by reason (fault, busy, failed).");
-        _gossipRefused = meter.CreateCounter<long>("tally.gossip.refused", "{message}", "Gossip messages refused and never merged, by reason (cluster: sent by a node of another cluster).");
-        _gossipInvalid = meter.CreateCounter<long>("tally.gossip.invalid", "{message}", "Gossip messages received and refused unmerged (400), by reason (checksum, malformed).");
+        _gossipRefused = meter.CreateCounter<long>("tally.gossip.refused", "{message}", "Gossip messages refused and never merged, by reason (checksum: damaged, 400; malformed: 400; cluster: sent by a node of another cluster, 409).");
         _mergeDuration = meter.CreateHistogram<double>("tally.merge.duration", "s", "Time to take in one gossip message under the replica lock.");
         _commitDuration = meter.CreateHistogram<double>("tally.storage.commit.duration", "s", "Time of one durable group commit of own views.");
         _commitRequests = meter.CreateHistogram<long>("tally.storage.commit.requests", "{request}", "View requests sharing one group commit.");
@@ -64,7 +62,6 @@ public sealed class NodeMetrics
     public void GossipDropped(string reason) => _gossipDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void GossipRefused(string reason) => _gossipRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
-    public void GossipInvalid(string reason) => _gossipInvalid.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Merged(TimeSpan elapsed) => _mergeDuration.Record(elapsed.TotalSeconds);
 

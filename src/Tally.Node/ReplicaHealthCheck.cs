@@ -2,8 +2,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Tally.Node;
 
-/// <summary>Ready (200) when the node takes views: loaded, not leaving, and its store can write (503 while the disk is
-/// full or failing, with the reason). Degraded (still 200: it takes views, and each process counts under its own
+/// <summary>Ready (200) when the node takes views: loaded, not leaving, and its store can write (not while the disk is
+/// full or failing: 503 with the reason). Degraded (still 200: it takes views, and each process counts under its own
 /// replica id, so nothing is lost) while another live replica uses this node's name, so the operator sees that two
 /// processes run as one name.</summary>
 sealed class ReplicaHealthCheck(ReplicaHost host) : IHealthCheck

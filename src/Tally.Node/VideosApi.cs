@@ -108,7 +108,7 @@ public static class VideosApi
         foreach (var (replica, entry) in counter.Entries)
         {
             replicas[replica.Value] = entry;
-            names[replica.Name] = checked(names.GetValueOrDefault(replica.Name) + entry); // within the video's sum
+            names[replica.Name] = names.GetValueOrDefault(replica.Name) + entry; // a part of the video's sum: cannot wrap
         }
         return TypedResults.Ok(new VideoResponse(video.Value, host.Name, host.Id.Value, counter.EntryOf(host.Id), counter.Value, replicas, names));
     }

@@ -88,9 +88,9 @@ public sealed class SimulatedDisk
     {
         Crash();
         _durable = null;
-        _keys.Clear();
         Replica = null;
         Cluster = default;
+        _keys.Clear();
     }
 
     /// <summary>What a restarted node loads: a copy of the durable state, or null for a blank disk.</summary>

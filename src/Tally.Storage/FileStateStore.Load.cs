@@ -36,7 +36,7 @@ public sealed partial class FileStateStore
         }
         foreach (var temp in Directory.EnumerateFiles(DataDirectory, "*" + DataFiles.TempSuffix))
         {
-            File.Delete(temp); // a snapshot or incarnation cut short before its rename
+            _files.Delete(temp); // a snapshot or incarnation cut short before its rename
         }
         var segments = DataFiles.Segments(DataDirectory);
         var snapshots = DataFiles.Snapshots(DataDirectory);
@@ -45,7 +45,7 @@ public sealed partial class FileStateStore
         var (records, logBytes) = Replay(segments, baseSequence, ref state, logKeys, ct);
         foreach (var path in corrupt)
         {
-            File.Move(path, path + DataFiles.CorruptSuffix, overwrite: true);
+            _files.Move(path, path + DataFiles.CorruptSuffix, overwrite: true);
         }
         _baseSequence = baseSequence;
         _snapshotKeys = snapshotKeys;
@@ -134,7 +134,7 @@ public sealed partial class FileStateStore
         {
             var (sequence, path) = (replayed[i].Key, replayed[i].Value);
             var last = i == replayed.Count - 1;
-            var file = File.OpenHandle(path, FileMode.Open, last ? FileAccess.ReadWrite : FileAccess.Read, FileShare.Read);
+            var file = _files.Open(path, FileMode.Open, last ? FileAccess.ReadWrite : FileAccess.Read, FileShare.Read);
             try
             {
                 var end = ReplaySegment(file, sequence, path, last, ref state, keys, ref records, ct);
@@ -157,7 +157,7 @@ public sealed partial class FileStateStore
         if (_segment is null)
         {
             var header = new FileHeader(FileKind.Segment, baseSequence, 0).ToBytes();
-            _segment = DurableFile.Create(DataDirectory, DataFiles.SegmentName(baseSequence), header);
+            _segment = DurableFile.Create(_files, DataDirectory, DataFiles.SegmentName(baseSequence), header);
             (_segmentSequence, _segmentEnd) = (baseSequence, FileHeader.Size);
         }
         return (records, bytes);
@@ -177,9 +177,9 @@ public sealed partial class FileStateStore
                 throw new StorageCorruptException($"Log segment '{path}': {reason}.");
             }
             LogHeaderRewritten(path, reason);
-            RandomAccess.SetLength(file, 0);
-            RandomAccess.Write(file, new FileHeader(FileKind.Segment, sequence, 0).ToBytes(), 0);
-            RandomAccess.FlushToDisk(file);
+            _files.SetLength(file, 0);
+            _files.Write(file, new FileHeader(FileKind.Segment, sequence, 0).ToBytes(), 0);
+            _files.FlushToDisk(file);
             return FileHeader.Size;
         }
         using var reader = new RecordReader(file, FileHeader.Size, length);
@@ -196,8 +196,8 @@ public sealed partial class FileStateStore
                 throw new StorageCorruptException(
                     $"Log segment '{path}' is damaged at byte {reader.Position} ({stop}) and later segments follow it, so the records after the damage cannot be recovered.");
             }
-            RandomAccess.SetLength(file, reader.Position);
-            RandomAccess.FlushToDisk(file);
+            _files.SetLength(file, reader.Position);
+            _files.FlushToDisk(file);
             LogTornTail(path, length - reader.Position, reader.Position, stop);
         }
         return reader.Position;

@@ -47,7 +47,7 @@ public sealed partial class FileStateStore
             var record = RecordFrame.Encode(snapshot, kept);
             ct.ThrowIfCancellationRequested();
             var name = DataFiles.SnapshotName(sequence);
-            DurableFile.WriteAtomically(DataDirectory, name, [new FileHeader(FileKind.Snapshot, sequence, 1).ToBytes(), record]);
+            DurableFile.WriteAtomically(_files, DataDirectory, name, [new FileHeader(FileKind.Snapshot, sequence, 1).ToBytes(), record]);
             (_baseSequence, _carried, _snapshotKeys) = (sequence, carried, kept);
             Stats.SnapshotWritten(coveredLogBytes);
             var dropped = DropUnneeded();
@@ -132,7 +132,7 @@ public sealed partial class FileStateStore
     {
         try
         {
-            File.Delete(path);
+            _files.Delete(path);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

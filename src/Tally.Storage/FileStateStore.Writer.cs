@@ -138,11 +138,11 @@ public sealed partial class FileStateStore
         {
             try
             {
-                RandomAccess.Write(_segment!, frames, _segmentEnd);
+                _files.Write(_segment!, frames, _segmentEnd);
                 var flush = _options.Durability == Durability.Fsync;
                 if (flush)
                 {
-                    RandomAccess.FlushToDisk(_segment!);
+                    _files.FlushToDisk(_segment!);
                 }
                 _segmentEnd += bytes;
                 Stats.Written(batch.Count, bytes, flush);
@@ -173,9 +173,9 @@ public sealed partial class FileStateStore
         {
             try
             {
-                RandomAccess.FlushToDisk(_segment!);
+                _files.FlushToDisk(_segment!);
                 var next = _segmentSequence + 1;
-                var file = DurableFile.Create(DataDirectory, DataFiles.SegmentName(next), new FileHeader(FileKind.Segment, next, 0).ToBytes());
+                var file = DurableFile.Create(_files, DataDirectory, DataFiles.SegmentName(next), new FileHeader(FileKind.Segment, next, 0).ToBytes());
                 _segment!.Dispose();
                 (_segment, _segmentSequence, _segmentEnd) = (file, next, FileHeader.Size);
                 roll.Done.TrySetResult(new RollResult(next, Stats.LogBytes));
@@ -199,7 +199,7 @@ public sealed partial class FileStateStore
         try
         {
             // Cut a partial write at once, so it can never replay; recovery (or the next start) cuts it otherwise.
-            RandomAccess.SetLength(_segment!, _segmentEnd);
+            _files.SetLength(_segment!, _segmentEnd);
         }
         catch (Exception)
         {

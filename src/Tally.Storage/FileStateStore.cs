@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Tally.Storage.Files;
 using Tally.Replication;
 
 namespace Tally.Storage;
@@ -30,13 +31,25 @@ public sealed partial class FileStateStore : IStateStore, IAsyncDisposable
     readonly DirectoryLock _lock;
     readonly Channel<WriteCommand> _queue;
     readonly SemaphoreSlim _snapshotGate = new(1, 1);
+    readonly IStorageFiles _files;
     int _phase;
     Task _writer = Task.CompletedTask;
 
     /// <exception cref="ValidationException"><paramref name="options"/> break their DataAnnotations.</exception>
     /// <exception cref="DataDirectoryLockedException">Another open store holds the directory.</exception>
     public FileStateStore(StorageOptions options, ILogger<FileStateStore> logger, IMeterFactory? meterFactory = null)
+        : this(options, logger, meterFactory, OsFiles.Instance)
     {
+    }
+
+    /// <summary>A store that changes its files through <paramref name="files"/> (tests: a layer that simulates
+    /// power loss); <see cref="OsFiles.Instance"/> is the real file system.</summary>
+    /// <exception cref="ValidationException"><paramref name="options"/> break their DataAnnotations.</exception>
+    /// <exception cref="DataDirectoryLockedException">Another open store holds the directory.</exception>
+    public FileStateStore(StorageOptions options, ILogger<FileStateStore> logger, IMeterFactory? meterFactory, IStorageFiles files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        _files = files;
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         _options = options;
         _logger = logger;

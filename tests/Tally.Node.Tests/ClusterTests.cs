@@ -19,7 +19,7 @@ public sealed class ClusterTests
         await cluster.StartAsync(5);
         var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed: 1);
         load.Start(workers: 8);
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        await load.WaitForMoreAckedAsync(400);
         await load.StopAsync();
 
         Assert.True(load.UnknownTotal == 0 && load.Refused == 0,
@@ -44,13 +44,14 @@ public sealed class ClusterTests
         var victim = cluster["n2"];
         var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed: 2);
         load.Start(workers: 8);
-        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+        await load.WaitForMoreAckedAsync(150, victim); // enough log for a few snapshots under load
         var ackedByVictim = Videos.ToDictionary(v => v, v => load.Acked(v, victim.Id));
+        var failedBefore = load.NotAckedBy(victim);
         victim.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(0.5), Ct);
+        await load.WaitUntilAsync(l => l.NotAckedBy(victim) > failedBefore, "a request to the killed n2 fails");
         victim.Start();
         await victim.WaitForHealthAsync(cluster.Client, HttpStatusCode.OK, TestCluster.StartTimeout);
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        await load.WaitForMoreAckedAsync(50, victim);
         await load.StopAsync();
 
         // Every acknowledged view is counted; a view whose connection died may or may not be (acked <= final <= acked + unknown).
@@ -73,11 +74,11 @@ public sealed class ClusterTests
         var node = cluster["n1"];
         var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed: 8);
         load.Start(workers: 4);
-        await Task.Delay(TimeSpan.FromSeconds(0.5), Ct);
+        await load.WaitForMoreAckedAsync(200);
         await load.StopAsync();
 
         node.Terminate();
-        Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(10)), $"SIGTERM stops the node:\n{node.Output}");
+        Assert.True(await node.WaitForExitAsync(TestCluster.StartTimeout), $"SIGTERM stops the node:\n{node.Output}");
         Assert.True(node.ExitCode == 0, $"a stop on SIGTERM is clean (exit code {node.ExitCode}):\n{node.Output}");
         Assert.NotEmpty(Directory.GetFiles(node.DataDirectory, "snapshot-*"));
         node.Start();
@@ -98,14 +99,14 @@ public sealed class ClusterTests
         var leaver = cluster["n3"];
         var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed: 3);
         load.Start(workers: 8);
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        await load.WaitForMoreAckedAsync(100, leaver);
         using (var leave = await cluster.AdminAsync(leaver, HttpMethod.Post, "/admin/leave"))
         {
             Assert.Equal(HttpStatusCode.Accepted, leave.StatusCode);
         }
-        Assert.True(await leaver.WaitForExitAsync(TimeSpan.FromSeconds(20)), $"a leaving node exits once a peer acknowledged its state:\n{leaver.Output}");
+        Assert.True(await leaver.WaitForExitAsync(TestCluster.ConvergeTimeout), $"a leaving node exits once a peer acknowledged its state:\n{leaver.Output}");
         Assert.Equal(0, leaver.ExitCode);
-        await Task.Delay(TimeSpan.FromSeconds(0.5), Ct);
+        await load.WaitForMoreAckedAsync(50); // the others go on taking views after the leaver is gone
         await load.StopAsync();
 
         var stay = cluster.Nodes.Where(n => n != leaver).ToList();
@@ -129,7 +130,7 @@ public sealed class ClusterTests
         await cluster.StartAsync(2);
         var load = new ViewLoad(cluster, cluster.Nodes, Videos, seed: 4);
         load.Start(workers: 4);
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        await load.WaitForMoreAckedAsync(200);
         await load.StopAsync();
 
         var joiner = cluster.Add("n3", cluster["n1"]);
@@ -161,7 +162,8 @@ public sealed class ClusterTests
         var rightLoad = new ViewLoad(cluster, right, Videos, seed: 7);
         leftLoad.Start(workers: 3);
         rightLoad.Start(workers: 3);
-        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+        await leftLoad.WaitForMoreAckedAsync(150);
+        await rightLoad.WaitForMoreAckedAsync(150);
         await leftLoad.StopAsync();
         await rightLoad.StopAsync();
 

@@ -8,13 +8,13 @@ using Tally.Replication.Tests;
 namespace Tally.Node.Tests;
 
 /// <summary>Corrupted gossip sent with the valid cluster key (issue 8, scenario 6: 433 of 1,500 used to be merged):
-/// every copy is a 400 ProblemDetails counted in <c>tally.gossip.invalid</c>, and the node's state does not change.
+/// every copy is a 400 ProblemDetails counted in <c>tally.gossip.refused</c>, and the node's state does not change.
 /// The codec-level test in Tally.Replication.Tests covers 2,000 copies; these send a sample through a node.</summary>
 public sealed partial class GossipCorruptionTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [GeneratedRegex("""(?m)^tally_gossip_invalid_total\{[^}]*reason="checksum"[^}]*\} (\d+)""")]
+    [GeneratedRegex("""(?m)^tally_gossip_refused_total\{[^}]*reason="checksum"[^}]*\} (\d+)""")]
     private static partial Regex ChecksumFailures();
 
     /// <summary>Sends <paramref name="copies"/> corrupted copies of <paramref name="message"/>; returns their statuses.</summary>
@@ -59,7 +59,7 @@ public sealed partial class GossipCorruptionTests
                 await Task.Delay(200, Ct); // the exporter caches a scrape for a moment
             }
         }
-        Assert.True(seen == copies, $"tally.gossip.invalid{{reason=checksum}} must count every refused copy: {seen} of {copies}");
+        Assert.True(seen == copies, $"tally.gossip.refused{{reason=checksum}} must count every refused copy: {seen} of {copies}");
 
         using var original = await node.Client.SendAsync(PeerMessages.Post(message), Ct);
         Assert.Equal(HttpStatusCode.NoContent, original.StatusCode);

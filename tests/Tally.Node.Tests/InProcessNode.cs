@@ -8,8 +8,9 @@ using Tally.Replication;
 namespace Tally.Node.Tests;
 
 /// <summary>A node hosted in memory on ASP.NET Core's TestServer (what WebApplicationFactory does, for an app that is
-/// built by <see cref="NodeApp"/> rather than by an entry point), with a <see cref="MemoryStateStore"/>; or on a real
-/// Kestrel on a loopback port (<c>kestrel: true</c>), for requests only a real HTTP parser sees.</summary>
+/// built by <see cref="NodeApp"/> rather than by an entry point), with a <see cref="MemoryStateStore"/> unless a test
+/// passes another store; or on a real Kestrel on a loopback port (<c>kestrel: true</c>), for requests only a real HTTP
+/// parser sees.</summary>
 sealed class InProcessNode : IAsyncDisposable
 {
     public const string ClusterKey = "test-cluster-key";
@@ -17,10 +18,12 @@ sealed class InProcessNode : IAsyncDisposable
 
     readonly WebApplication _app;
 
-    InProcessNode(WebApplication app, MemoryStateStore store, string? url)
+    readonly IStateStore _store;
+
+    InProcessNode(WebApplication app, IStateStore store, string? url)
     {
         _app = app;
-        Store = store;
+        _store = store;
         Url = url;
         Client = url is null ? app.GetTestClient() : new HttpClient { BaseAddress = new Uri(url) };
     }
@@ -28,13 +31,14 @@ sealed class InProcessNode : IAsyncDisposable
     /// <summary>The node's URL when it runs on Kestrel (<c>kestrel: true</c>), for raw TCP requests; else null.</summary>
     public string? Url { get; }
 
-    public MemoryStateStore Store { get; }
+    public MemoryStateStore Store => _store as MemoryStateStore
+        ?? throw new InvalidOperationException("This node was started with another store.");
 
     public HttpClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessNode> StartAsync(MemoryStateStore? store = null, string id = "n1",
+    public static async Task<InProcessNode> StartAsync(IStateStore? store = null, string id = "n1",
         IEnumerable<KeyValuePair<string, string?>>? settings = null, bool kestrel = false)
     {
         store ??= new MemoryStateStore(new Crdt.CounterMap());
@@ -58,7 +62,7 @@ sealed class InProcessNode : IAsyncDisposable
             builder.WebHost.UseTestServer();
         }
         builder.Services.AddSingleton<IStateStore>(store);
-        builder.Services.AddSingleton<IIdentityStore>(store.Identity);
+        builder.Services.AddSingleton<IIdentityStore>(store is MemoryStateStore memory ? memory.Identity : new MemoryIdentityStore());
         var app = NodeApp.Build(builder);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new InProcessNode(app, store, kestrel ? all["Node:Listen"] : null);

@@ -18,11 +18,11 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
 
     public int Appends { get; private set; }
 
+    /// <summary>The replica and cluster ids that go with this store (a node's data directory holds both).</summary>
+    public MemoryIdentityStore Identity { get; } = new();
+
     /// <summary>Appends attempted while the store was failed or full (each one refused).</summary>
     public int Refused { get; private set; }
-
-    /// <summary>The replica and cluster ids that go with this store (a node's data directory holds both).</summary>
-    public MemoryIdentityStore Identity { get; private init; } = new();
 
     public bool DiskFull { get; set; }
 
@@ -71,7 +71,7 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
     {
         lock (_lock)
         {
-            var reopened = new MemoryStateStore(_empty ? null : _disk) { Identity = Identity }; // the same replica
+            var reopened = new MemoryStateStore(_empty ? null : _disk);
             reopened._keys.AddRange(_keys);
             return reopened;
         }
@@ -86,6 +86,17 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
         }
     }
 
+    /// <summary>From now on, each append waits until the test calls <see cref="AppendHold.Release"/> before it
+    /// reaches the disk and completes: the append completes asynchronously, under the test's control.</summary>
+    public AppendHold HoldAppends()
+    {
+        var hold = new AppendHold();
+        _hold = hold;
+        return hold;
+    }
+
+    AppendHold? _hold;
+
     public async ValueTask AppendAsync(CounterMap delta, IReadOnlyList<IdempotencyRecord> keys, CancellationToken ct)
     {
         // A log: appends complete in the order they were called (the contract of IStateStore), however long each takes.
@@ -98,6 +109,10 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
         try
         {
             await previous;
+            if (_hold is { } hold)
+            {
+                await hold.WaitAsync();
+            }
             if (AppendDelay > TimeSpan.Zero)
             {
                 await Task.Delay(AppendDelay, CancellationToken.None);
@@ -154,5 +169,22 @@ sealed class MemoryStateStore(CounterMap? initial = null) : IStateStore
             }
             return ValueTask.FromResult(_failure is null);
         }
+    }
+}
+
+/// <summary>Holds appends until released; <see cref="Started"/> completes when the first held append begins.</summary>
+sealed class AppendHold
+{
+    readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Started => _started.Task;
+
+    public void Release() => _released.TrySetResult();
+
+    internal Task WaitAsync()
+    {
+        _started.TrySetResult();
+        return _released.Task;
     }
 }

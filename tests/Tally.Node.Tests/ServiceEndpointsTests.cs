@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace Tally.Node.Tests;
@@ -35,8 +36,15 @@ public sealed class ServiceEndpointsTests
     {
         await using var node = await InProcessNode.StartAsync();
         await node.Client.ViewAsync("v1", 3);
-        await Task.Delay(200, Ct); // a few gossip rounds
+        // Wait for a gossip round to be exported (the rounds run on the node's timer), generously bounded.
         var text = await node.Client.GetStringAsync("/metrics", Ct);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!Regex.IsMatch(text, @"(?m)^tally_gossip_rounds_total\{[^}]*\} [1-9]"))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"a gossip round must be exported within 60 s:\n{text}");
+            await Task.Delay(20, Ct);
+            text = await node.Client.GetStringAsync("/metrics", Ct);
+        }
 
         Assert.Matches(@"(?m)^tally_views_received_total\{[^}]*\} 3$", text);
         Assert.Matches(@"(?m)^tally_gossip_rounds_total\{[^}]*\} [1-9]", text);

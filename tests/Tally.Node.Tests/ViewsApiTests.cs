@@ -25,7 +25,18 @@ public sealed class ViewsApiTests
     {
         await using var node = await InProcessNode.StartAsync();
         await node.Client.ViewAsync("v1", 5);
-        var body = await node.Client.ViewAsync("v1", 7);
+        var hold = node.Store.HoldAppends();
+        var answer = node.Client.ViewAsync("v1", 7);
+        await hold.Started.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        // The append of 7 has begun and is held. A node that answers before its append is durable answers now; a
+        // correct one cannot answer until the release, however long it waits, so this window can only let a broken
+        // node through on a very slow machine, never fail a correct one.
+        var first = await Task.WhenAny(answer, Task.Delay(TimeSpan.FromSeconds(1), Ct));
+        Assert.True(first != answer, "the node answered while the append of its view was still held: it must answer only once the view is stored");
+        Assert.True(node.Store.Disk.EntryOf(Crdt.VideoId.Parse("v1"), Crdt.ReplicaId.Parse("n1")) == 5, "a held append is not on disk yet");
+        hold.Release();
+        var body = await answer;
 
         Assert.Equal(12UL, body.U64("total"));
         Assert.Equal(12UL, body.U64("count"));

@@ -2,7 +2,8 @@ namespace Tally.Simulation.Tests;
 
 /// <summary>Swarm runs: each seed draws its own cluster (3-7 nodes), load, loss, duplication, reordering, partitions,
 /// crashes, disk losses (unguarded, also while the newest copy is on a down or cut-off peer, and on a node without
-/// peers), second processes with one name, joins, leaves and operator raises to the edge of the number domain, encodes and decodes every message, heals, and must converge exactly within
+/// peers), second processes with one name, joins, leaves and operator raises to the edge of the number domain, encodes
+/// and decodes every message, heals, and must converge exactly within
 /// <see cref="Swarm.ConvergeRoundsMax"/> rounds with every checker holding.</summary>
 public class SwarmTests
 {

@@ -23,7 +23,7 @@ public class CrashTests
         for (var run = 0; run < killAfter.Length; run++)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            timeout.CancelAfter(TimeSpan.FromSeconds(120)); // generous: only a hung child reaches it
             using var child = Process.Start(ChildStartInfo(dir.Path, writers: 4))!;
             var errors = child.StandardError.ReadToEndAsync(timeout.Token);
             try

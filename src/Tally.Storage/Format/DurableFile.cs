@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Tally.Storage.Files;
 
 namespace Tally.Storage.Format;
 
@@ -6,25 +7,28 @@ namespace Tally.Storage.Format;
 /// mix: write a temporary file, fsync it, rename it over the name, fsync the directory.</summary>
 static class DurableFile
 {
-    public static void WriteAtomically(string directory, string name, IReadOnlyList<ReadOnlyMemory<byte>> parts)
+    public static void WriteAtomically(string directory, string name, IReadOnlyList<ReadOnlyMemory<byte>> parts) =>
+        WriteAtomically(OsFiles.Instance, directory, name, parts);
+
+    public static void WriteAtomically(IStorageFiles files, string directory, string name, IReadOnlyList<ReadOnlyMemory<byte>> parts)
     {
         var path = Path.Combine(directory, name);
         var temp = path + DataFiles.TempSuffix;
         try
         {
-            using (var file = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var file = files.Open(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                RandomAccess.Write(file, parts, 0);
-                RandomAccess.FlushToDisk(file);
+                files.Write(file, parts, 0);
+                files.FlushToDisk(file);
             }
-            File.Move(temp, path, overwrite: true);
+            files.Move(temp, path, overwrite: true);
         }
         catch
         {
             // A full disk must not stay full of our half-written temporary file.
             try
             {
-                File.Delete(temp);
+                files.Delete(temp);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -32,19 +36,19 @@ static class DurableFile
             }
             throw;
         }
-        DirectorySync.Flush(directory);
+        files.FlushDirectory(directory);
     }
 
     /// <summary>Creates <paramref name="name"/> holding <paramref name="header"/>, durably (file and name), and returns
     /// it open for appending.</summary>
-    public static SafeFileHandle Create(string directory, string name, byte[] header)
+    public static SafeFileHandle Create(IStorageFiles files, string directory, string name, byte[] header)
     {
-        var file = File.OpenHandle(Path.Combine(directory, name), FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        var file = files.Open(Path.Combine(directory, name), FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
         try
         {
-            RandomAccess.Write(file, header, 0);
-            RandomAccess.FlushToDisk(file);
-            DirectorySync.Flush(directory);
+            files.Write(file, header, 0);
+            files.FlushToDisk(file);
+            files.FlushDirectory(directory);
             return file;
         }
         catch
