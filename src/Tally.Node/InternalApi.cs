@@ -62,7 +62,17 @@ public static class InternalApi
             return TypedResults.Problem(refused.Detail, statusCode: StatusCodes.Status409Conflict, title: "Gossip from another cluster");
         }
         // The replies acknowledge this merge: they leave only once it is durable (see MergeJournal).
-        await durable.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await durable.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The store cannot write (disk full): nothing is acknowledged; the merge is appended once it can again.
+            context.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem($"The merge could not be made durable, so it is not acknowledged: {e.Message}",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable");
+        }
         sender.Send(effects.Messages);
         return TypedResults.NoContent();
     }

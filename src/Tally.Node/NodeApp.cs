@@ -84,6 +84,7 @@ public static class NodeApp
         services.AddHostedService(sp => sp.GetRequiredService<ViewRecorder>());
         services.AddHostedService<GossipService>();
         services.AddHostedService<DiscoveryService>();
+        services.AddHostedService<StorageProbe>();
 
         services.AddHttpClient<ITransport, HttpTransport>()
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
@@ -127,6 +128,7 @@ public static class NodeApp
         app.Services.GetService<IStartupValidator>()?.Validate();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePathGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();

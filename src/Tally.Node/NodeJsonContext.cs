@@ -23,9 +23,11 @@ namespace Tally.Node;
 [JsonSerializable(typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))]
 public sealed partial class NodeJsonContext : JsonSerializerContext
 {
-    /// <summary>For reading request bodies: duplicate properties are an error, not "last one wins".</summary>
+    /// <summary>For reading request bodies: property names match exactly as documented (<c>{"Amount": 5}</c> is an
+    /// unknown property), and duplicate properties are an error, not "last one wins".</summary>
     public static NodeJsonContext Strict { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
+        PropertyNameCaseInsensitive = false,
         AllowDuplicateProperties = false,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         NumberHandling = JsonNumberHandling.Strict,

@@ -53,6 +53,11 @@ public sealed class NodeOptions
     [Range(0, 10_000_000)]
     public int IdempotencyKeysMax { get; set; } = 100_000;
 
+    /// <summary>How often a node whose disk cannot be written (full, I/O error) checks whether it can again; until it
+    /// can, views get 503 and <c>/health</c> says why.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan StorageProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Most entries in one <c>POST /views</c> batch.</summary>
     [Range(1, 1_000_000)]
     public int BatchViewsMax { get; set; } = 10_000;

@@ -1,4 +1,5 @@
 using Tally.Crdt;
+using Tally.Replication;
 
 namespace Tally.Node;
 
@@ -57,6 +58,18 @@ sealed class PendingView
 
     public static PendingView Batch(BatchItem[] items) => new(ViewKind.Batch, default, 0, items);
 
+    /// <summary>A request counted before this process started, known from its durable <see cref="IdempotencyRecord"/>:
+    /// complete, with the first answer's totals (<see cref="Total"/> for a single video, <see cref="Totals"/> per video).</summary>
+    public static PendingView Answered(IReadOnlyList<ulong> totals)
+    {
+        var view = new PendingView(ViewKind.Batch, default, 0, null) { Status = ViewStatus.Ok };
+        view.Totals = [.. totals];
+        view.Counts = new ulong[totals.Count];
+        view.Total = totals.Count > 0 ? totals[0] : 0;
+        view._done.TrySetResult();
+        return view;
+    }
+
     public ViewKind Kind { get; }
     public VideoId Video { get; }
     public ulong Amount { get; }
@@ -71,8 +84,16 @@ sealed class PendingView
     public UInt128 Count { get; set; }
 
     /// <summary>Results of <see cref="ViewKind.Batch"/>, per item.</summary>
-    public ulong[]? Totals { get; }
-    public UInt128[]? Counts { get; }
+    public ulong[]? Totals { get; private set; }
+    public UInt128[]? Counts { get; private set; }
+
+    /// <summary>The <c>Idempotency-Key</c> this request was taken under (without totals), or null. The recorder
+    /// writes it, with the totals, in the same record as the request's views.</summary>
+    public IdempotencyRecord? Key { get; set; }
+
+    /// <summary>The durable form of <see cref="Key"/> once the request is prepared: the key with its totals.</summary>
+    public IdempotencyRecord? KeyWithTotals() => Key is null ? null
+        : Key with { Totals = Kind == ViewKind.Batch ? [.. Totals!] : [Total] };
 
     /// <summary>Views this request added to this node's entries (for metrics).</summary>
     public ulong Added { get; set; }

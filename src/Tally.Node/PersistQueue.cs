@@ -12,13 +12,20 @@ public sealed partial class PersistQueue : BackgroundService
 {
     readonly ReplicaHost _host;
     readonly MergeJournal _journal;
+    readonly IdempotencyCache _idempotency;
     readonly ILogger<PersistQueue> _logger;
     int _snapshotRequested;
 
-    public PersistQueue(ReplicaHost host, MergeJournal journal, ILogger<PersistQueue> logger)
+    /// <summary>Merged deltas whose append failed (storage unavailable). They are in memory, so a peer resending them
+    /// changes nothing and they would never be appended again: the next append carries them first, and every message
+    /// waits for that append, so nothing is acknowledged that is not on disk.</summary>
+    CounterMap? _unwritten;
+
+    public PersistQueue(ReplicaHost host, MergeJournal journal, IdempotencyCache idempotency, ILogger<PersistQueue> logger)
     {
         _host = host;
         _journal = journal;
+        _idempotency = idempotency;
         _logger = logger;
     }
 
@@ -63,8 +70,8 @@ public sealed partial class PersistQueue : BackgroundService
 
     async Task DrainAsync(CancellationToken ct)
     {
-        CounterMap? combined = null;
-        var folded = 0;
+        var combined = _unwritten;
+        var folded = combined is null ? 0 : 1; // counts maps folded into a map of our own
         var waiting = new List<TaskCompletionSource>();
         while (_journal.Reader.TryRead(out var entry))
         {
@@ -99,13 +106,19 @@ public sealed partial class PersistQueue : BackgroundService
         try
         {
             await _host.Store.AppendAsync(combined, ct).ConfigureAwait(false);
+            _unwritten = null;
             _host.NoteAppended(combined.Count);
             waiting.ForEach(w => w.TrySetResult());
         }
         catch (Exception e)
         {
-            // The state is in memory, but it must not be acknowledged: the messages waiting on it are dropped.
-            Log.AppendFailed(_logger, e, combined.Count);
+            // The state is in memory, but it must not be acknowledged: the messages waiting on it are dropped, and the
+            // delta is kept for the next append.
+            if (_unwritten is null)
+            {
+                Log.AppendFailed(_logger, e, combined.Count);
+            }
+            _unwritten = folded > 0 ? combined : combined.Clone(); // folded: a map of our own; else the journal's delta
             waiting.ForEach(w => w.TrySetException(e));
         }
     }
@@ -126,7 +139,7 @@ public sealed partial class PersistQueue : BackgroundService
                 state = _host.Node.State.Clone();
                 covered = _host.LogRowsSinceSnapshot;
             }
-            await _host.Store.SnapshotAsync(state, ct).ConfigureAwait(false);
+            await _host.Store.SnapshotAsync(state, _idempotency.Retention, ct).ConfigureAwait(false);
             _host.NoteSnapshot(covered);
             Log.Snapshot(_logger, state.Count, covered);
         }

@@ -13,7 +13,7 @@ static class Problems
             title: "The request is invalid");
 
     public static ValidationProblem InvalidVideo(string? videoId, string field = "videoId") => Invalid(field,
-        $"Invalid video id '{Shorten(videoId)}': use 1-{VideoId.MaxLength} characters from [A-Za-z0-9._~:-], starting with a letter or digit.");
+        $"{(field == "videoId" ? "" : $"'{field}': ")}Invalid video id '{Shorten(videoId)}': use 1-{VideoId.MaxLength} characters from [A-Za-z0-9._~:-], starting with a letter or digit.");
 
     public static ValidationProblem InvalidAmount(long amount, string field = "amount") => Invalid(field,
         $"'{field}' must be a whole number from 1 to {AmountMax:N0}; got {amount}.");
@@ -26,9 +26,14 @@ static class Problems
         $"The body is larger than this route's limit of {maxBytes:N0} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Body too large");
 
-    public static ProblemHttpResult UnsupportedMediaType(string contentType) => TypedResults.Problem(
-        $"Send the body as application/json, not '{Shorten(contentType)}'.", statusCode: StatusCodes.Status415UnsupportedMediaType,
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType, string expected) => TypedResults.Problem(
+        UnsupportedMediaTypeDetail(contentType, expected), statusCode: StatusCodes.Status415UnsupportedMediaType,
         title: "Unsupported media type");
+
+    /// <summary>What to send instead: names the type this route takes and the one the request had (or that it had none).</summary>
+    public static string UnsupportedMediaTypeDetail(string? contentType, string expected) => string.IsNullOrEmpty(contentType)
+        ? $"The body has no Content-Type; send it with 'Content-Type: {expected}'."
+        : $"This route takes {expected}; the body was sent as '{Shorten(contentType)}'.";
 
     public static ProblemHttpResult BadIdempotencyKey() => TypedResults.Problem(
         $"The {IdempotencyCache.HeaderName} header must be 1-{IdempotencyCache.KeyLengthMax} visible ASCII characters.",
@@ -47,8 +52,8 @@ static class Problems
             "The node is leaving the cluster and takes no more views; send them to another node."),
         ViewStatus.Busy => Unavailable(context, "Busy", "Too many views are waiting for the disk; retry shortly."),
         ViewStatus.ShuttingDown => Unavailable(context, "Shutting down", "The node is stopping; send views to another node."),
-        ViewStatus.StorageFailed => TypedResults.Problem($"The views could not be made durable and are not acknowledged: {view.Detail}",
-            statusCode: StatusCodes.Status500InternalServerError, title: "Storage failure"),
+        ViewStatus.StorageFailed => Unavailable(context, "Storage unavailable",
+            $"The node cannot write to its disk now, so nothing was counted: {view.Detail} It takes views again by itself once the disk has room; retry shortly (with the same Idempotency-Key), or send the views to another node."),
         ViewStatus.Regression => TypedResults.Problem($"{view.Detail} A node's total only grows.",
             statusCode: StatusCodes.Status409Conflict, title: "Total is lower than the current one"),
         ViewStatus.Overflow => TypedResults.Problem($"{view.Detail} Nothing was counted.",

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Tally.Node;
@@ -11,9 +12,11 @@ readonly record struct JsonBody<T>(T? Value, ProblemHttpResult? Problem) where T
 /// <summary>Reads request bodies with a per-route size limit, parsing JSON straight from the request pipe.</summary>
 static class RequestBody
 {
-    /// <summary>Reads and parses a JSON body of at most <paramref name="maxBytes"/> bytes: 413 when larger, 415 for
-    /// a non-JSON content type, 400 with the parser's message for malformed JSON, wrong types, unknown or duplicate
-    /// properties and trailing content. An empty body (or <c>null</c>) gives no value and no problem.</summary>
+    /// <summary>Reads and parses a JSON body of at most <paramref name="maxBytes"/> bytes: 413 when larger, 415 when a
+    /// body comes without a JSON content type (<c>application/json</c> or <c>application/*+json</c>; none at all is not
+    /// JSON either), 400 with the parser's message for malformed JSON, wrong types, unknown (names match exactly) or
+    /// duplicate properties and trailing content, and 400 for a body that is JSON <c>null</c>. Only an empty body gives
+    /// no value and no problem: the route decides whether it needs one.</summary>
     public static async ValueTask<JsonBody<T>> ReadJsonAsync<T>(HttpRequest request, JsonTypeInfo<T> type, int maxBytes, CancellationToken ct)
         where T : class
     {
@@ -73,29 +76,41 @@ static class RequestBody
         }
     }
 
+    /// <summary>True for <c>application/json</c> and <c>application/*+json</c>, with any parameters (charset).</summary>
+    public static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media) && media.MediaType is { } type &&
+        (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+         type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
     static JsonBody<T> Parse<T>(ReadOnlySequence<byte> buffer, string? contentType, JsonTypeInfo<T> type) where T : class
     {
         if (buffer.IsEmpty)
         {
             return default;
         }
-        if (!string.IsNullOrEmpty(contentType) && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        if (!IsJson(contentType))
         {
-            return new(null, Problems.UnsupportedMediaType(contentType));
+            return new(null, Problems.UnsupportedMediaType(contentType, "application/json"));
         }
         try
         {
+            T? value;
             if (buffer.IsSingleSegment)
             {
-                return new(JsonSerializer.Deserialize(buffer.FirstSpan, type), null);
+                value = JsonSerializer.Deserialize(buffer.FirstSpan, type);
             }
-            var json = new Utf8JsonReader(buffer);
-            var value = JsonSerializer.Deserialize(ref json, type);
-            if (json.Read())
+            else
             {
-                throw new JsonException("Unexpected content after the JSON value.");
+                var json = new Utf8JsonReader(buffer);
+                value = JsonSerializer.Deserialize(ref json, type);
+                if (json.Read())
+                {
+                    throw new JsonException("Unexpected content after the JSON value.");
+                }
             }
-            return new(value, null);
+            return value is null
+                ? new(null, Problems.MalformedJson("the body is JSON null; send a JSON object (or, where the body is optional, no body at all)."))
+                : new(value, null);
         }
         catch (JsonException e)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tally.Crdt;
+using Tally.Replication;
 
 namespace Tally.Node;
 
@@ -14,7 +15,7 @@ public static class VideosApi
         var group = app.MapGroup("/videos").WithTags("Videos");
         group.MapPost("/{videoId}/views", RecordViewAsync).WithName("RecordView")
             .WithSummary("Count views of a video at this node; answered once they are durable.")
-            .WithDescription("Body (optional): {\"amount\": n}, 1 to 1,000,000, default 1. With an Idempotency-Key header, a retry within the node's idempotency window (default 10 minutes, the newest 100,000 keys) returns the first answer and counts nothing.")
+            .WithDescription("Body (optional): {\"amount\": n}, 1 to 1,000,000, default 1. With an Idempotency-Key header, a retry to the same node within its idempotency window (default 10 minutes, the newest 100,000 keys), also after a crash or restart, returns the first answer's total (and the current count, with header Idempotent-Replayed: true) and counts nothing. A retry sent to another node counts again: retry to the node named in the answer.")
             .Accepts<AmountBody>(isOptional: true, "application/json")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -51,28 +52,21 @@ public static class VideosApi
         {
             return Problems.InvalidAmount(amount);
         }
-        PendingView? pending;
-        if (context.Request.Headers.TryGetValue(IdempotencyCache.HeaderName, out var keys) && idempotency.Enabled)
+        var admission = idempotency.Admit(context.Request, Fingerprints.Of(ViewRequest.Add(video, (ulong)amount)),
+            PendingView.Add(video, (ulong)amount), recorder.Submit);
+        if (admission.Problem is { } refused)
         {
-            var key = keys.ToString();
-            if (keys.Count != 1 || !IdempotencyCache.IsValidKey(key))
-            {
-                return Problems.BadIdempotencyKey();
-            }
-            pending = idempotency.GetOrSubmit(key, $"views {video} {amount}", () => recorder.Submit(PendingView.Add(video, (ulong)amount)));
-            if (pending is null)
-            {
-                return Problems.IdempotencyKeyReused();
-            }
+            return refused;
         }
-        else
-        {
-            pending = recorder.Submit(PendingView.Add(video, (ulong)amount));
-        }
+        var pending = admission.View!;
         await pending.Completion.ConfigureAwait(false);
-        return pending.Status == ViewStatus.Ok
-            ? TypedResults.Ok(new ViewResponse(video.Value, host.Name, host.Id.Value, pending.Total, pending.Count))
-            : Problems.For(pending, context);
+        if (pending.Status != ViewStatus.Ok)
+        {
+            return Problems.For(pending, context);
+        }
+        // A retry gets the first answer's total and the count as of now (never lower than the first one's).
+        var count = admission.Replayed ? host.Counts([video], context.Response)[0] : pending.Count;
+        return TypedResults.Ok(new ViewResponse(video.Value, host.Name, host.Id.Value, pending.Total, count));
     }
 
     internal static async Task<Results<Ok<ViewResponse>, ValidationProblem, ProblemHttpResult>> SetTotalAsync(

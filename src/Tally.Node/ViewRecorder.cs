@@ -36,7 +36,7 @@ public sealed partial class ViewRecorder : BackgroundService
     }
 
     /// <summary>Queues a request for the next commit; a request that cannot be taken now completes at once with
-    /// its reason (not ready, leaving, queue full, shutting down).</summary>
+    /// its reason (not ready, leaving, storage unavailable, queue full, shutting down).</summary>
     internal PendingView Submit(PendingView view)
     {
         var refused = _host.Phase switch
@@ -45,6 +45,11 @@ public sealed partial class ViewRecorder : BackgroundService
             NodePhase.Leaving => ViewStatus.Leaving,
             _ => ViewStatus.NotReady,
         };
+        if (refused == ViewStatus.Pending && _host.Store.Unavailable is { } reason)
+        {
+            view.Fail(ViewStatus.StorageFailed, reason).Complete(); // refused at once until the store recovers
+            return view;
+        }
         if (refused == ViewStatus.Pending && !_queue.Writer.TryWrite(view))
         {
             refused = _queue.Reader.Completion.IsCompleted ? ViewStatus.ShuttingDown : ViewStatus.Busy;
@@ -93,10 +98,12 @@ public sealed partial class ViewRecorder : BackgroundService
     {
         try
         {
-            if (batch.Count > 0)
+            // The keys of the requests counted here go in the same record as their views: durable together or not at all.
+            var keys = requests.Where(r => r.Status == ViewStatus.Pending).Select(r => r.KeyWithTotals()).OfType<IdempotencyRecord>().ToList();
+            if (batch.Count > 0 || keys.Count > 0)
             {
                 var started = Stopwatch.GetTimestamp();
-                await _host.Store.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                await _host.Store.AppendAsync(batch, keys, CancellationToken.None).ConfigureAwait(false);
                 _metrics.Committed(Stopwatch.GetElapsedTime(started), requests.Count);
                 _host.NoteAppended(batch.Count);
             }

@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tally.Crdt;
+using Tally.Replication;
 
 namespace Tally.Node;
 
@@ -14,7 +13,7 @@ public static class ViewsApi
         var group = app.MapGroup("/views").WithTags("Views");
         group.MapPost("/", RecordBatchAsync).WithName("RecordViews")
             .WithSummary("Count a batch of views ({\"views\":[{\"videoId\":\"v\",\"amount\":n}, ...]}) in one durable commit: all or nothing.")
-            .WithDescription("At most Node:BatchViewsMax entries (default 10,000), each amount 1 to 1,000,000. Answers per distinct video. Idempotency-Key works as for single views.")
+            .WithDescription("At most Node:BatchViewsMax entries (default 10,000), each amount 1 to 1,000,000. Answers per distinct video. Idempotency-Key works as for single views: retry to the same node.")
             .Accepts<BatchBody>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -43,33 +42,23 @@ public static class ViewsApi
             return invalid;
         }
         var items = Aggregate(views, out var total);
-        PendingView? pending;
-        if (context.Request.Headers.TryGetValue(IdempotencyCache.HeaderName, out var keys) && idempotency.Enabled)
+        var admission = idempotency.Admit(context.Request, Fingerprint(items), PendingView.Batch(items), recorder.Submit);
+        if (admission.Problem is { } refused)
         {
-            var key = keys.ToString();
-            if (keys.Count != 1 || !IdempotencyCache.IsValidKey(key))
-            {
-                return Problems.BadIdempotencyKey();
-            }
-            pending = idempotency.GetOrSubmit(key, Fingerprint(items), () => recorder.Submit(PendingView.Batch(items)));
-            if (pending is null)
-            {
-                return Problems.IdempotencyKeyReused();
-            }
+            return refused;
         }
-        else
-        {
-            pending = recorder.Submit(PendingView.Batch(items));
-        }
+        var pending = admission.View!;
         await pending.Completion.ConfigureAwait(false);
         if (pending.Status != ViewStatus.Ok)
         {
             return Problems.For(pending, context);
         }
+        // A retry gets the first answer's totals and the counts as of now (never lower than the first ones).
+        var counts = admission.Replayed ? host.Counts(items.Select(i => i.Video), context.Response) : pending.Counts!;
         var results = new VideoSummary[items.Length];
         for (var i = 0; i < items.Length; i++)
         {
-            results[i] = new VideoSummary(items[i].Video.Value, pending.Totals![i], pending.Counts![i]);
+            results[i] = new VideoSummary(items[i].Video.Value, pending.Totals![i], counts[i]);
         }
         return TypedResults.Ok(new BatchResponse(host.Name, host.Id.Value, total, results));
     }
@@ -80,7 +69,7 @@ public static class ViewsApi
         {
             if (views[i] is null)
             {
-                return Problems.Invalid($"views[{i}]", $"Entry {i} is null; each entry is {{\"videoId\": \"...\", \"amount\": n}}.");
+                return Problems.Invalid($"views[{i}]", $"'views[{i}]' is null; each entry is {{\"videoId\": \"...\", \"amount\": n}}.");
             }
             if (!VideoId.TryParse(views[i].VideoId, out _))
             {
@@ -117,7 +106,7 @@ public static class ViewsApi
         return [.. items];
     }
 
-    /// <summary>A hash of the batch, so a remembered key costs a few bytes whatever the batch's size.</summary>
-    static string Fingerprint(BatchItem[] items) => "batch " + Convert.ToHexString(
-        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', items.Select(i => $"{i.Video}={i.Amount}")))));
+    /// <summary>The batch's idempotency fingerprint: its distinct videos and amounts in first-seen order.</summary>
+    static UInt128 Fingerprint(BatchItem[] items) =>
+        Fingerprints.Of(ViewRequest.Batch([.. items.Select(i => new ViewItem(i.Video, i.Amount))]));
 }

@@ -107,6 +107,7 @@ public sealed partial class Cluster
         }
         node.LostDisk = loseDisk;
         Start(node, diskKept: !loseDisk);
+        RetryAfterRestart(index, loseDisk);
     }
 
     /// <summary>Crash, then restart at once with a blank disk and the same name (a new replica).</summary>
@@ -150,6 +151,7 @@ public sealed partial class Cluster
         node.Status = status;
         node.OwnBatch = null;
         node.OwnBatchViews = null;
+        node.OwnBatchKeys = null;
         node.Outbox.Clear(); // messages waiting for the commit die with the process
         node.Disk.Crash();
         Checkers.OnStopped(node);

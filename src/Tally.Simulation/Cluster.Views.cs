@@ -60,13 +60,14 @@ public sealed partial class Cluster
     }
 
     /// <summary>A client sends one view of <paramref name="video"/> (-1: a random one) to a random node, trying up to
-    /// three nodes, as a client behind a load balancer would after a 503.</summary>
+    /// three nodes, as a client behind a load balancer would after a 503. Each try carries its own idempotency key
+    /// (a 503 counted nothing); see <see cref="KeyedView"/> for retries after a restart.</summary>
     public bool ClientView(int video = -1)
     {
         var v = video >= 0 ? video : _clients.Next(_videos.Length);
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            if (View(_clients.Next(_nodes.Count), v))
+            if (NewKeyedView(_clients.Next(_nodes.Count), v))
             {
                 return true;
             }
@@ -98,7 +99,7 @@ public sealed partial class Cluster
         var batch = node.OwnBatch;
         if (batch is not null)
         {
-            node.Disk.Append(batch);
+            node.Disk.Append(batch, node.OwnBatchKeys);
             Checkers.OnDurable(node, batch);
         }
         node.Disk.Flush();
@@ -113,6 +114,7 @@ public sealed partial class Cluster
         var views = node.OwnBatchViews!;
         node.OwnBatch = null;
         node.OwnBatchViews = null;
+        node.OwnBatchKeys = null;
         for (var v = 0; v < views.Length; v++)
         {
             _acknowledged[v] += views[v];

@@ -22,6 +22,11 @@ public sealed class ClusterStats
     /// <summary>Operator raises (set_to) taken and refused (node not taking views, or past the number limits).</summary>
     public long RaisesAccepted { get; internal set; }
     public long RaisesRefused { get; internal set; }
+
+    /// <summary>Client retries after a restart (same idempotency key, same node), and those answered from a stored
+    /// key without counting.</summary>
+    public long ViewsRetried { get; internal set; }
+    public long ViewsReplayed { get; internal set; }
     public long Crashes { get; internal set; }
     public long DiskLosses { get; internal set; }
 

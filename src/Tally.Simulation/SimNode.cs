@@ -47,6 +47,9 @@ public sealed class SimNode(int index, string name, string address, SimulatedDis
     /// <summary>Views per video in <see cref="OwnBatch"/>, acknowledged to clients at the flush.</summary>
     internal ulong[]? OwnBatchViews { get; set; }
 
+    /// <summary>Idempotency keys of the requests in <see cref="OwnBatch"/>: durable with it, lost with it.</summary>
+    internal List<long>? OwnBatchKeys { get; set; }
+
     /// <summary>Messages waiting for the group commit of the merges appended before them.</summary>
     internal List<Outgoing> Outbox { get; } = [];
 

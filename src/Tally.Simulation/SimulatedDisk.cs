@@ -13,6 +13,8 @@ namespace Tally.Simulation;
 public sealed class SimulatedDisk
 {
     readonly List<CounterMap> _pending = [];
+    readonly List<long> _pendingKeys = [];
+    readonly HashSet<long> _keys = [];
     CounterMap? _durable;
 
     /// <summary>Bumped by every crash and wipe, so a flush scheduled before is void.</summary>
@@ -42,6 +44,17 @@ public sealed class SimulatedDisk
         _pending.Add(delta);
     }
 
+    /// <summary>Appends a delta with the idempotency keys of the requests it counts, in one record: durable together
+    /// at the next <see cref="Flush"/>, lost together by a crash before it.</summary>
+    public void Append(CounterMap delta, IEnumerable<long>? keys)
+    {
+        Append(delta);
+        _pendingKeys.AddRange(keys ?? []);
+    }
+
+    /// <summary>True when a flushed record holds <paramref name="key"/> (a node remembers it across restarts).</summary>
+    public bool HasKey(long key) => _keys.Contains(key);
+
     /// <summary>Makes every pending append durable at once (one group commit).</summary>
     public void Flush()
     {
@@ -57,12 +70,15 @@ public sealed class SimulatedDisk
             _durable.Merge(delta);
         }
         _pending.Clear();
+        _keys.UnionWith(_pendingKeys);
+        _pendingKeys.Clear();
     }
 
     /// <summary>The process died: pending appends are gone, flushed ones stay.</summary>
     public void Crash()
     {
         _pending.Clear();
+        _pendingKeys.Clear();
         FlushScheduled = false;
         Epoch++;
     }
@@ -74,6 +90,7 @@ public sealed class SimulatedDisk
         _durable = null;
         Replica = null;
         Cluster = default;
+        _keys.Clear();
     }
 
     /// <summary>What a restarted node loads: a copy of the durable state, or null for a blank disk.</summary>

@@ -17,6 +17,10 @@ public enum WireMode
 /// <see cref="Seed"/>. Rounds are gossip intervals.</summary>
 public sealed class SimulationOptions
 {
+    /// <summary>Clients retry their recent requests, with the same idempotency key, to a node that restarted with
+    /// its disk (acknowledged and unanswered ones alike); the exact-sum checker then proves no retry counts twice.</summary>
+    public bool ClientRetries { get; set; } = true;
+
     public int Seed { get; set; } = 1;
 
     [Range(1, 20_000)]

@@ -1,6 +1,6 @@
 namespace Tally.Storage;
 
-/// <summary>When <see cref="FileStateStore.AppendAsync"/> completes.</summary>
+/// <summary>When <see cref="FileStateStore.AppendAsync(Tally.Crdt.CounterMap, System.Threading.CancellationToken)"/> completes.</summary>
 public enum Durability
 {
     /// <summary>After the record is written and fsynced: it survives a power loss.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Win32.SafeHandles;
 using Tally.Crdt;
 using Tally.Crdt.Serialization;
+using Tally.Replication;
 using Tally.Storage.Format;
 
 namespace Tally.Storage;
@@ -10,6 +11,13 @@ public sealed partial class FileStateStore
     /// <summary>The sequence of the snapshot the state was loaded from or last written (1 when there is none): the
     /// next snapshot folds in the log from this segment on. Changed only under the snapshot gate once open.</summary>
     long _baseSequence;
+
+    /// <summary>The request keys of the snapshot at <see cref="_baseSequence"/> (what its retention kept); the next
+    /// snapshot keeps them together with the keys of the log it covers. Changed only under the snapshot gate.</summary>
+    IReadOnlyList<IdempotencyRecord> _snapshotKeys = [];
+
+    /// <inheritdoc/>
+    public IReadOnlyList<IdempotencyRecord> LoadedKeys { get; private set; } = [];
 
     /// <summary>Recovers the directory and returns its state: the newest readable snapshot merged with every record
     /// of the log after it. Null when the directory holds no state (a new node, or a lost disk).</summary>
@@ -32,13 +40,16 @@ public sealed partial class FileStateStore
         }
         var segments = DataFiles.Segments(DataDirectory);
         var snapshots = DataFiles.Snapshots(DataDirectory);
-        var (state, baseSequence, corrupt) = ReadNewestSnapshot(snapshots, segments, ct);
-        var (records, logBytes) = Replay(segments, baseSequence, ref state, ct);
+        var (state, snapshotKeys, baseSequence, corrupt) = ReadNewestSnapshot(snapshots, segments, ct);
+        var logKeys = new List<IdempotencyRecord>();
+        var (records, logBytes) = Replay(segments, baseSequence, ref state, logKeys, ct);
         foreach (var path in corrupt)
         {
             File.Move(path, path + DataFiles.CorruptSuffix, overwrite: true);
         }
         _baseSequence = baseSequence;
+        _snapshotKeys = snapshotKeys;
+        LoadedKeys = [.. snapshotKeys, .. logKeys];
         Stats.Loaded(logBytes);
         LogLoaded(state?.Count ?? 0, snapshots.Count - corrupt.Count > 0 ? DataFiles.SnapshotName(baseSequence) : "no snapshot",
             records, _segmentSequence - baseSequence + 1);
@@ -47,7 +58,7 @@ public sealed partial class FileStateStore
         return ValueTask.FromResult(state);
     }
 
-    (CounterMap? State, long Base, List<string> Corrupt) ReadNewestSnapshot(
+    (CounterMap? State, List<IdempotencyRecord> Keys, long Base, List<string> Corrupt) ReadNewestSnapshot(
         SortedList<long, string> snapshots, SortedList<long, string> segments, CancellationToken ct)
     {
         var corrupt = new List<string>();
@@ -55,7 +66,8 @@ public sealed partial class FileStateStore
         {
             try
             {
-                return (ReadSnapshot(snapshots.Values[i], snapshots.Keys[i], ct), snapshots.Keys[i], corrupt);
+                var keys = new List<IdempotencyRecord>();
+                return (ReadSnapshot(snapshots.Values[i], snapshots.Keys[i], keys, ct), keys, snapshots.Keys[i], corrupt);
             }
             catch (StorageCorruptException e)
             {
@@ -70,10 +82,10 @@ public sealed partial class FileStateStore
                 ? $"No snapshot in '{DataDirectory}' can be read ({corrupt.Count} damaged) and the log does not reach back to its start, so acknowledged state would be lost."
                 : $"The log in '{DataDirectory}' starts at segment {segments.Keys[0]}, but no snapshot covers the segments before it.");
         }
-        return (null, 1, corrupt);
+        return (null, [], 1, corrupt);
     }
 
-    static CounterMap ReadSnapshot(string path, long sequence, CancellationToken ct)
+    static CounterMap ReadSnapshot(string path, long sequence, List<IdempotencyRecord> keys, CancellationToken ct)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var header = ReadHeader(file, FileKind.Snapshot, path, sequence, out var reason)
@@ -84,7 +96,7 @@ public sealed partial class FileStateStore
         while (reader.TryRead(out var payload))
         {
             ct.ThrowIfCancellationRequested();
-            Apply(ref map, payload, path, reader.Position);
+            Apply(ref map, keys, payload, path, reader.Position);
             records++;
         }
         if (reader.Stop is { } stop)
@@ -98,7 +110,8 @@ public sealed partial class FileStateStore
 
     /// <summary>Merges every record of the segments from <paramref name="baseSequence"/> on into
     /// <paramref name="state"/>, cuts a torn tail off the last one and opens it for appending.</summary>
-    (long Records, long LogBytes) Replay(SortedList<long, string> segments, long baseSequence, ref CounterMap? state, CancellationToken ct)
+    (long Records, long LogBytes) Replay(SortedList<long, string> segments, long baseSequence, ref CounterMap? state,
+        List<IdempotencyRecord> keys, CancellationToken ct)
     {
         var replayed = segments.Where(s => s.Key >= baseSequence).ToList();
         if (baseSequence > 1 && (replayed.Count == 0 || replayed[0].Key != baseSequence))
@@ -124,7 +137,7 @@ public sealed partial class FileStateStore
             var file = File.OpenHandle(path, FileMode.Open, last ? FileAccess.ReadWrite : FileAccess.Read, FileShare.Read);
             try
             {
-                var end = ReplaySegment(file, sequence, path, last, ref state, ref records, ct);
+                var end = ReplaySegment(file, sequence, path, last, ref state, keys, ref records, ct);
                 bytes += end - FileHeader.Size;
                 if (last)
                 {
@@ -151,7 +164,8 @@ public sealed partial class FileStateStore
     }
 
     /// <summary>Replays one segment and returns the end of its last good record.</summary>
-    long ReplaySegment(SafeFileHandle file, long sequence, string path, bool last, ref CounterMap? state, ref long records, CancellationToken ct)
+    long ReplaySegment(SafeFileHandle file, long sequence, string path, bool last, ref CounterMap? state,
+        List<IdempotencyRecord> keys, ref long records, CancellationToken ct)
     {
         var length = RandomAccess.GetLength(file);
         if (ReadHeader(file, FileKind.Segment, path, sequence, out var reason) is null)
@@ -172,7 +186,7 @@ public sealed partial class FileStateStore
         while (reader.TryRead(out var payload))
         {
             ct.ThrowIfCancellationRequested();
-            Apply(ref state, payload, path, reader.Position);
+            Apply(ref state, keys, payload, path, reader.Position);
             records++;
         }
         if (reader.Stop is { } stop)
@@ -211,13 +225,18 @@ public sealed partial class FileStateStore
     /// <summary>Our own files, checksummed: only the record size bounds what a decode may allocate.</summary>
     static readonly DecodeLimits FileLimits = new() { MaxReplicas = 1 << 20, MaxVideos = int.MaxValue };
 
-    /// <summary>Decodes one record and merges it into <paramref name="map"/> (or makes it the map when there is none
-    /// yet). A record that passed its checksum but does not decode was not torn: it is damage or another format, and
-    /// is never skipped.</summary>
-    static void Apply(ref CounterMap? map, ReadOnlyMemory<byte> payload, string path, long end)
+    /// <summary>Decodes one record, merges its map into <paramref name="map"/> (or makes it the map when there is none
+    /// yet) and adds its request keys to <paramref name="keys"/>. A record that passed its checksum but does not
+    /// decode was not torn: it is damage or another format, and is never skipped.</summary>
+    static void Apply(ref CounterMap? map, List<IdempotencyRecord> keys, ReadOnlyMemory<byte> payload, string path, long end)
     {
         try
         {
+            if (KeyedPayload.IsKeyed(payload.Span))
+            {
+                (var recordKeys, payload) = KeyedPayload.Read(payload);
+                keys.AddRange(recordKeys);
+            }
             var decoded = CrdtBinary.DecodeMap(payload.Span, FileLimits);
             if (map is null)
             {

@@ -25,8 +25,14 @@ public sealed partial class FileStateStore
     partial void LogSnapshotWritten(string snapshot, int videos, long bytes, int carried, int segments);
 
     [LoggerMessage(Level = LogLevel.Critical,
-        Message = "Writing the log {Segment} failed; the store takes no more writes until the node restarts")]
+        Message = "Writing the log {Segment} failed; the store takes no writes until it recovers (the node probes it) or the node restarts")]
     partial void LogWriteFailed(Exception exception, string segment);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The log {Segment} can be written again; the store takes appends")]
+    partial void LogRecovered(string segment);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The log still cannot be written")]
+    partial void LogStillFailing(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}")]
     partial void LogDeleteFailed(Exception exception, string path);

@@ -1,4 +1,5 @@
 using Tally.Crdt;
+using Tally.Replication;
 using Tally.Storage.Format;
 
 namespace Tally.Storage;
@@ -21,7 +22,11 @@ public sealed partial class FileStateStore
     /// appended before the call but not yet in <paramref name="state"/> is never lost.</para>
     /// </remarks>
     /// <exception cref="StorageCorruptException">A covered log segment cannot be read whole.</exception>
-    public async ValueTask SnapshotAsync(CounterMap state, CancellationToken ct)
+    public ValueTask SnapshotAsync(CounterMap state, CancellationToken ct) => SnapshotAsync(state, KeyRetention.None, ct);
+
+    /// <summary>As <see cref="SnapshotAsync(CounterMap, CancellationToken)"/>, and the snapshot keeps the request keys
+    /// that <paramref name="keys"/> retains out of those of the previous snapshot and of the log it replaces.</summary>
+    public async ValueTask SnapshotAsync(CounterMap state, KeyRetention keys, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(state);
         RequireOpen();
@@ -33,15 +38,17 @@ public sealed partial class FileStateStore
             var roll = new RollCommand();
             await EnqueueAsync(roll, ct).ConfigureAwait(false);
             var (sequence, coveredLogBytes) = await roll.Done.Task.ConfigureAwait(false);
-            var fromLog = ReadCoveredLog(_baseSequence, sequence, ct);
+            var logKeys = new List<IdempotencyRecord>();
+            var fromLog = ReadCoveredLog(_baseSequence, sequence, logKeys, ct);
             fromLog.Merge(_carried);
             var carried = Beyond(fromLog, snapshot);
             snapshot.Merge(carried);
-            var record = RecordFrame.Encode(snapshot);
+            var kept = keys.Apply(_snapshotKeys.Concat(logKeys));
+            var record = RecordFrame.Encode(snapshot, kept);
             ct.ThrowIfCancellationRequested();
             var name = DataFiles.SnapshotName(sequence);
             DurableFile.WriteAtomically(DataDirectory, name, [new FileHeader(FileKind.Snapshot, sequence, 1).ToBytes(), record]);
-            (_baseSequence, _carried) = (sequence, carried);
+            (_baseSequence, _carried, _snapshotKeys) = (sequence, carried, kept);
             Stats.SnapshotWritten(coveredLogBytes);
             var dropped = DropUnneeded();
             LogSnapshotWritten(name, snapshot.Count, FileHeader.Size + record.Length, carried.Count, dropped);
@@ -71,7 +78,7 @@ public sealed partial class FileStateStore
 
     /// <summary>Every record of segments [<paramref name="from"/>, <paramref name="to"/>), merged. These segments
     /// are complete and fsynced (the roll did that), so any damage here is an error, not a torn tail.</summary>
-    CounterMap ReadCoveredLog(long from, long to, CancellationToken ct)
+    CounterMap ReadCoveredLog(long from, long to, List<IdempotencyRecord> keys, CancellationToken ct)
     {
         CounterMap? merged = null;
         for (var sequence = from; sequence < to; sequence++)
@@ -84,7 +91,7 @@ public sealed partial class FileStateStore
             while (reader.TryRead(out var payload))
             {
                 ct.ThrowIfCancellationRequested();
-                Apply(ref merged, payload, path, reader.Position);
+                Apply(ref merged, keys, payload, path, reader.Position);
             }
             if (reader.Stop is { } stop)
             {

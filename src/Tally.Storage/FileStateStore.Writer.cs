@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Win32.SafeHandles;
 using Tally.Crdt;
+using Tally.Replication;
 using Tally.Storage.Format;
 
 namespace Tally.Storage;
@@ -26,19 +27,26 @@ public sealed partial class FileStateStore
     /// <paramref name="ct"/> only stops the wait for room in a full queue, and then nothing is written; once queued,
     /// an append always runs to its end.</remarks>
     /// <exception cref="IOException">The write or fsync failed (now or earlier): the store takes no more writes.</exception>
-    public ValueTask AppendAsync(CounterMap delta, CancellationToken ct)
+    public ValueTask AppendAsync(CounterMap delta, CancellationToken ct) => AppendAsync(delta, [], ct);
+
+    /// <summary>Appends <paramref name="delta"/> and the <paramref name="keys"/> of the requests it counts as one
+    /// record, so after a crash both are on disk or neither is. Otherwise as
+    /// <see cref="AppendAsync(CounterMap, CancellationToken)"/>.</summary>
+    /// <exception cref="IOException">The store cannot write now (see <see cref="Unavailable"/>).</exception>
+    public ValueTask AppendAsync(CounterMap delta, IReadOnlyList<IdempotencyRecord> keys, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delta);
+        ArgumentNullException.ThrowIfNull(keys);
         RequireOpen();
         if (Volatile.Read(ref _failure) is { } failure)
         {
             return ValueTask.FromException(failure);
         }
-        if (delta.Count == 0)
+        if (delta.Count == 0 && keys.Count == 0)
         {
             return ValueTask.CompletedTask;
         }
-        var append = new AppendCommand(RecordFrame.Encode(delta));
+        var append = new AppendCommand(RecordFrame.Encode(delta, keys));
         return _queue.Writer.TryWrite(append) ? new ValueTask(append.Done.Task) : EnqueueAndWaitAsync(append, ct);
     }
 
@@ -83,14 +91,21 @@ public sealed partial class FileStateStore
                 long bytes = 0;
                 while (reader.TryPeek(out var next))
                 {
-                    if (next is RollCommand roll)
+                    if (next is not AppendCommand)
                     {
                         if (batch.Count > 0)
                         {
-                            break; // commit what came before the roll first; the roll is next
+                            break; // commit what came before the roll or recovery first; it is next
                         }
                         reader.TryRead(out _);
-                        Roll(roll);
+                        if (next is RollCommand roll)
+                        {
+                            Roll(roll);
+                        }
+                        else
+                        {
+                            Recover((RecoverCommand)next);
+                        }
                         continue;
                     }
                     var append = (AppendCommand)next;
@@ -178,16 +193,23 @@ public sealed partial class FileStateStore
     {
         var path = Path.Combine(DataDirectory, DataFiles.SegmentName(_segmentSequence));
         LogWriteFailed(e, path);
+        Stats.Failed();
         Volatile.Write(ref _failure, new IOException(
-            $"Writing the log '{path}' failed, so the store takes no more writes. Restart the node: it recovers from what is on disk.", e));
+            $"Writing the log '{path}' failed ({e.Message}); the store takes no writes until it recovers (TryRecoverAsync) or the node restarts.", e));
         try
         {
-            RandomAccess.SetLength(_segment!, _segmentEnd); // cut a partial write; recovery would cut it anyway
+            // Cut a partial write at once, so it can never replay; recovery (or the next start) cuts it otherwise.
+            RandomAccess.SetLength(_segment!, _segmentEnd);
         }
         catch (Exception)
         {
-            // Best effort only: the next start truncates a torn tail itself.
+            // Best effort only: TryRecoverAsync and the next start truncate a torn tail themselves.
         }
+    }
+
+    sealed class RecoverCommand : WriteCommand
+    {
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     abstract class WriteCommand;

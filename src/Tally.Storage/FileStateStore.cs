@@ -11,7 +11,7 @@ namespace Tally.Storage;
 /// <remarks>
 /// <para>Lifecycle: the constructor takes the directory's lock (<see cref="DataDirectoryLockedException"/> if another
 /// store holds it); <see cref="LoadAsync"/> runs once, first, recovers the directory and starts the writer; then
-/// <see cref="AppendAsync"/> and <see cref="SnapshotAsync"/> may be called from any thread;
+/// <see cref="AppendAsync(Tally.Crdt.CounterMap, System.Threading.CancellationToken)"/> and <see cref="SnapshotAsync(Tally.Crdt.CounterMap, Tally.Replication.KeyRetention, System.Threading.CancellationToken)"/> may be called from any thread;
 /// <see cref="DisposeAsync"/> finishes queued appends and releases the lock.</para>
 /// <para>Group commit: appends go through a bounded queue to one writer, which takes every waiting append (up to
 /// <see cref="StorageOptions.BatchBytesMax"/>), writes them with one call, fsyncs once and then completes them all.</para>
@@ -61,7 +61,7 @@ public sealed partial class FileStateStore : IStateStore, IAsyncDisposable
 
     /// <summary>True when the log since the newest snapshot holds at least
     /// <see cref="StorageOptions.SnapshotLogBytesMax"/> bytes and no snapshot is being written: the host should call
-    /// <see cref="SnapshotAsync"/> soon (replay time and disk use grow with the log).</summary>
+    /// <see cref="SnapshotAsync(Tally.Crdt.CounterMap, Tally.Replication.KeyRetention, System.Threading.CancellationToken)"/> soon (replay time and disk use grow with the log).</summary>
     public bool NeedsSnapshot =>
         Volatile.Read(ref _phase) == Open && Stats.LogBytes >= _options.SnapshotLogBytesMax && _snapshotGate.CurrentCount > 0;
 

@@ -15,7 +15,7 @@ public sealed class StorageOptions
     [EnumDataType(typeof(Durability))]
     public Durability Durability { get; set; } = Durability.Fsync;
 
-    /// <summary>Appends waiting for the writer. When the queue is full, <see cref="FileStateStore.AppendAsync"/> waits
+    /// <summary>Appends waiting for the writer. When the queue is full, <see cref="FileStateStore.AppendAsync(Tally.Crdt.CounterMap, System.Threading.CancellationToken)"/> waits
     /// (backpressure).</summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 4096;

@@ -9,6 +9,8 @@ public sealed class StorageStats
     long _bytesWritten;
     long _logBytes;
     long _snapshots;
+    long _failures;
+    long _recoveries;
 
     /// <summary>Appends acknowledged (written, and fsynced unless durability is off).</summary>
     public long Appends => Volatile.Read(ref _appends);
@@ -28,6 +30,16 @@ public sealed class StorageStats
 
     /// <summary>Snapshots written since the store was opened.</summary>
     public long Snapshots => Volatile.Read(ref _snapshots);
+
+    /// <summary>Times a write or fsync failed and the store stopped taking appends.</summary>
+    public long Failures => Volatile.Read(ref _failures);
+
+    /// <summary>Times the store took appends again after a failure (<see cref="FileStateStore.TryRecoverAsync"/>).</summary>
+    public long Recoveries => Volatile.Read(ref _recoveries);
+
+    internal void Failed() => Interlocked.Increment(ref _failures);
+
+    internal void Recovered() => Interlocked.Increment(ref _recoveries);
 
     internal void Loaded(long logBytes) => Volatile.Write(ref _logBytes, logBytes);
 

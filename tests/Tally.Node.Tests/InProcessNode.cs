@@ -8,7 +8,8 @@ using Tally.Replication;
 namespace Tally.Node.Tests;
 
 /// <summary>A node hosted in memory on ASP.NET Core's TestServer (what WebApplicationFactory does, for an app that is
-/// built by <see cref="NodeApp"/> rather than by an entry point), with a <see cref="MemoryStateStore"/>.</summary>
+/// built by <see cref="NodeApp"/> rather than by an entry point), with a <see cref="MemoryStateStore"/>; or on a real
+/// Kestrel on a loopback port (<c>kestrel: true</c>), for requests only a real HTTP parser sees.</summary>
 sealed class InProcessNode : IAsyncDisposable
 {
     public const string ClusterKey = "test-cluster-key";
@@ -16,12 +17,16 @@ sealed class InProcessNode : IAsyncDisposable
 
     readonly WebApplication _app;
 
-    InProcessNode(WebApplication app, MemoryStateStore store)
+    InProcessNode(WebApplication app, MemoryStateStore store, string? url)
     {
         _app = app;
         Store = store;
-        Client = app.GetTestClient();
+        Url = url;
+        Client = url is null ? app.GetTestClient() : new HttpClient { BaseAddress = new Uri(url) };
     }
+
+    /// <summary>The node's URL when it runs on Kestrel (<c>kestrel: true</c>), for raw TCP requests; else null.</summary>
+    public string? Url { get; }
 
     public MemoryStateStore Store { get; }
 
@@ -30,13 +35,13 @@ sealed class InProcessNode : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public static async Task<InProcessNode> StartAsync(MemoryStateStore? store = null, string id = "n1",
-        IEnumerable<KeyValuePair<string, string?>>? settings = null)
+        IEnumerable<KeyValuePair<string, string?>>? settings = null, bool kestrel = false)
     {
         store ??= new MemoryStateStore(new Crdt.CounterMap());
         var all = new Dictionary<string, string?>
         {
             ["Node:Id"] = id,
-            ["Node:Listen"] = "http://127.0.0.1:1",
+            ["Node:Listen"] = kestrel ? $"http://127.0.0.1:{Cluster.NodeProcess.FreePort()}" : "http://127.0.0.1:1",
             ["Node:ClusterKey"] = ClusterKey,
             ["Node:AdminToken"] = AdminToken,
             ["Node:BatchViewsMax"] = "100",
@@ -48,12 +53,15 @@ sealed class InProcessNode : IAsyncDisposable
             all[key] = value;
         }
         var builder = NodeApp.CreateBuilder(all);
-        builder.WebHost.UseTestServer();
+        if (!kestrel)
+        {
+            builder.WebHost.UseTestServer();
+        }
         builder.Services.AddSingleton<IStateStore>(store);
         builder.Services.AddSingleton<IIdentityStore>(store.Identity);
         var app = NodeApp.Build(builder);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new InProcessNode(app, store);
+        return new InProcessNode(app, store, kestrel ? all["Node:Listen"] : null);
     }
 
     public HttpRequestMessage Admin(HttpMethod method, string path, HttpContent? content = null) => new(method, path)

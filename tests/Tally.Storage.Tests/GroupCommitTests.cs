@@ -141,7 +141,7 @@ public class GroupCommitTests
             await Assert.ThrowsAsync<IOException>(async () => await store.AppendAsync(Delta("v2", 1), Ct));
             store.BeforeBatchAsync = null;
             var later = await Assert.ThrowsAsync<IOException>(async () => await store.AppendAsync(Delta("v3", 1), Ct));
-            Assert.Contains("takes no more writes", later.Message);
+            Assert.Contains("takes no writes", later.Message);
             await Assert.ThrowsAsync<IOException>(async () => await store.SnapshotAsync(Delta("v1", 1), Ct));
             Assert.Contains(logger.At(Microsoft.Extensions.Logging.LogLevel.Critical), m => m.Contains("failed", StringComparison.Ordinal));
         }

@@ -10,12 +10,28 @@ static class DurableFile
     {
         var path = Path.Combine(directory, name);
         var temp = path + DataFiles.TempSuffix;
-        using (var file = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            RandomAccess.Write(file, parts, 0);
-            RandomAccess.FlushToDisk(file);
+            using (var file = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                RandomAccess.Write(file, parts, 0);
+                RandomAccess.FlushToDisk(file);
+            }
+            File.Move(temp, path, overwrite: true);
         }
-        File.Move(temp, path, overwrite: true);
+        catch
+        {
+            // A full disk must not stay full of our half-written temporary file.
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Load deletes it at the next start.
+            }
+            throw;
+        }
         DirectorySync.Flush(directory);
     }
 

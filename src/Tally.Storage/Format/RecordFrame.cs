@@ -3,12 +3,14 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Tally.Crdt;
 using Tally.Crdt.Serialization;
+using Tally.Replication;
 
 namespace Tally.Storage.Format;
 
 /// <summary>One record of a log segment or snapshot: <c>length u32 | crc u32 | payload</c>, little-endian, where the
 /// payload is the <see cref="CrdtBinary"/> encoding of a map and crc is CRC-32C over the length bytes and the payload
-/// (so a damaged length is caught too).</summary>
+/// (so a damaged length is caught too). A payload that also carries request keys starts with <c>'T' 'K'</c>
+/// instead (<see cref="KeyedPayload"/>).</summary>
 static class RecordFrame
 {
     public const int HeaderSize = 8;
@@ -18,11 +20,21 @@ static class RecordFrame
 
     /// <summary>Encodes <paramref name="map"/> as a complete record.</summary>
     /// <exception cref="ArgumentException">The encoding is larger than <see cref="PayloadBytesMax"/>.</exception>
-    public static ReadOnlyMemory<byte> Encode(CounterMap map)
+    public static ReadOnlyMemory<byte> Encode(CounterMap map) => Encode(map, []);
+
+    /// <summary>Encodes <paramref name="map"/> and <paramref name="keys"/> as one complete record: a plain map
+    /// payload when there are no keys, a keyed payload otherwise.</summary>
+    /// <exception cref="ArgumentException">The encoding is larger than <see cref="PayloadBytesMax"/>, or a key is
+    /// not storable.</exception>
+    public static ReadOnlyMemory<byte> Encode(CounterMap map, IReadOnlyList<IdempotencyRecord> keys)
     {
-        var writer = new ArrayBufferWriter<byte>(HeaderSize + 16 + map.Count * 24);
+        var writer = new ArrayBufferWriter<byte>(HeaderSize + 16 + map.Count * 24 + keys.Count * 64);
         writer.GetSpan(HeaderSize);
         writer.Advance(HeaderSize);
+        if (keys.Count > 0)
+        {
+            KeyedPayload.WriteKeys(keys, writer);
+        }
         CrdtBinary.Encode(map, writer);
         var frame = MemoryMarshal.AsMemory(writer.WrittenMemory);
         var length = frame.Length - HeaderSize;

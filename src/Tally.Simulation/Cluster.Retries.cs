@@ -1,0 +1,81 @@
+namespace Tally.Simulation;
+
+/// <summary>Clients that retry. Every client view carries an idempotency key; the host stores the keys of a group
+/// commit with its views (both durable at the same flush, both lost by a crash before it), as the node stores a key
+/// in the same log record as its views. When a node restarts with its disk, the clients of its last
+/// <see cref="RetriesPerNodeMax"/> requests, acknowledged or left unanswered by the crash, send them again to it with
+/// the same key: a durable key is answered without counting, anything else counts once. The exact-sum checker then
+/// fails on any double count or lost view. A node that lost its disk is another replica: its clients' keys are gone
+/// with it (a retry there would count again, as the docs say), so they are not retried.</summary>
+public sealed partial class Cluster
+{
+    /// <summary>Requests per node that its clients remember for a retry.</summary>
+    public const int RetriesPerNodeMax = 16;
+
+    readonly Dictionary<int, Queue<KeyedRequest>> _recentRequests = [];
+    long _nextKey;
+
+    readonly record struct KeyedRequest(long Key, int Video, ulong Amount);
+
+    /// <summary>A view with an idempotency key: refused (false) when the node takes no views; else counted once, or,
+    /// when the node already holds the key (durably, or in the commit on its way), answered without counting.</summary>
+    bool KeyedView(int index, int video, ulong amount, long key)
+    {
+        var node = _nodes[index];
+        if (node.AcceptsViews && (node.Disk.HasKey(key) || node.OwnBatchKeys?.Contains(key) == true))
+        {
+            Stats.ViewsReplayed++;
+            Trace.Event(Time.Now, "replay", index, video);
+            return true;
+        }
+        if (!View(index, video, amount))
+        {
+            return false;
+        }
+        (node.OwnBatchKeys ??= []).Add(key);
+        return true;
+    }
+
+    /// <summary>A new client request to node <paramref name="index"/>, remembered for a retry after a restart.</summary>
+    bool NewKeyedView(int index, int video)
+    {
+        var key = ++_nextKey;
+        if (!KeyedView(index, video, 1, key))
+        {
+            return false;
+        }
+        if (_options.ClientRetries)
+        {
+            var recent = _recentRequests.TryGetValue(index, out var queue) ? queue : _recentRequests[index] = new Queue<KeyedRequest>();
+            recent.Enqueue(new KeyedRequest(key, video, 1));
+            while (recent.Count > RetriesPerNodeMax)
+            {
+                recent.Dequeue();
+            }
+        }
+        return true;
+    }
+
+    /// <summary>After node <paramref name="index"/> restarted with its disk, its clients retry their recent requests
+    /// there: within a few gossip rounds, again a round later while it refuses (still starting or recovering).</summary>
+    void RetryAfterRestart(int index, bool lostDisk)
+    {
+        if (!_recentRequests.Remove(index, out var requests) || lostDisk)
+        {
+            return;
+        }
+        foreach (var request in requests)
+        {
+            RetryAt(Time.Now + IntervalTicks / 2, index, request, attempt: 1);
+        }
+    }
+
+    void RetryAt(long when, int index, KeyedRequest request, int attempt) => At(when, () =>
+    {
+        Stats.ViewsRetried++;
+        if (!KeyedView(index, request.Video, request.Amount, request.Key) && attempt < 5 && _nodes[index].Status == NodeStatus.Up)
+        {
+            RetryAt(Time.Now + IntervalTicks, index, request, attempt + 1);
+        }
+    });
+}

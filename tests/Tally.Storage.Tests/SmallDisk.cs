@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace Tally.Storage.Tests;
+
+/// <summary>A real, small tmpfs mounted on a fresh directory, so a test can fill the disk for real and free it again.
+/// Mounting needs root; without it the test fails with a message that says so. Dispose unmounts and deletes it.</summary>
+sealed class SmallDisk : IDisposable
+{
+    readonly string _filler;
+
+    public SmallDisk(int megabytes)
+    {
+        if (!OperatingSystem.IsLinux() || !Environment.IsPrivilegedProcess)
+        {
+            Assert.Fail("This test mounts a small tmpfs to fill a disk for real: run it as root on Linux.");
+        }
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tally-small-disk-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+        Run("mount", "-t", "tmpfs", "-o", $"size={megabytes}m", "tmpfs", Path);
+        _filler = System.IO.Path.Combine(Path, "filler");
+    }
+
+    public string Path { get; }
+
+    /// <summary>Writes a file that takes every free block.</summary>
+    public void Fill()
+    {
+        var chunk = new byte[4096];
+        using var file = new FileStream(_filler, FileMode.Append, FileAccess.Write, FileShare.None, 1, FileOptions.None);
+        try
+        {
+            while (true)
+            {
+                file.Write(chunk);
+            }
+        }
+        catch (IOException)
+        {
+            // ENOSPC: the disk is full.
+        }
+    }
+
+    public void Free() => File.Delete(_filler);
+
+    public void Dispose()
+    {
+        Run("umount", "-l", Path);
+        Directory.Delete(Path, recursive: true);
+    }
+
+    static void Run(string command, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error}");
+    }
+}
