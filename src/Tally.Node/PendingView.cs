@@ -64,7 +64,7 @@ sealed class PendingView
     {
         var view = new PendingView(ViewKind.Batch, default, 0, null) { Status = ViewStatus.Ok };
         view.Totals = [.. totals];
-        view.Counts = new ulong[totals.Count];
+        view.Counts = new UInt128[totals.Count];
         view.Total = totals.Count > 0 ? totals[0] : 0;
         view._done.TrySetResult();
         return view;
