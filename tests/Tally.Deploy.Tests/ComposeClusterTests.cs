@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -141,7 +142,7 @@ public sealed class ComposeClusterTests(OfflineImage image)
                 using var update = JsonDocument.Parse(line["data: ".Length..]);
                 var cards = update.RootElement.GetProperty("nodes").EnumerateArray().ToList();
                 var complete = cards.Where(c => c.GetProperty("reachable").GetBoolean() && c.GetProperty("status").GetString() == "alive" &&
-                        c.GetProperty("count").ValueKind == JsonValueKind.Number && c.GetProperty("count").GetUInt64() == _acknowledged[video])
+                        CountOf(c.GetProperty("count")) == _acknowledged[video])
                     .Select(c => c.GetProperty("id").GetString()).ToHashSet();
                 if (complete.SetEquals(Nodes))
                 {
@@ -151,6 +152,14 @@ public sealed class ComposeClusterTests(OfflineImage image)
             return false;
         }, "the dashboard's event stream must show all five nodes alive with the exact count", compose.LogsAsync);
     }
+
+    /// <summary>A card's count: the dashboard sends counts as decimal strings so they stay exact in the page (BigInt).</summary>
+    static ulong? CountOf(JsonElement count) => count.ValueKind switch
+    {
+        JsonValueKind.String when ulong.TryParse(count.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
+        JsonValueKind.Number when count.TryGetUInt64(out var n) => n,
+        _ => null,
+    };
 
     static bool IsFree(int port)
     {
