@@ -47,6 +47,40 @@ public sealed partial class CounterMap
         return true;
     }
 
+    /// <summary>The oldest changes since <paramref name="mark"/>: the first <paramref name="maxVideos"/> videos changed
+    /// after it, in the order of their last change, with all their current entries. <paramref name="upTo"/> is the
+    /// version the delta stands for: every video whose last change is in (<paramref name="mark"/>, upTo] is in it, so a
+    /// receiver that held everything up to the mark holds everything up to upTo after merging it. Returns true when
+    /// nothing changed after upTo (then upTo is <see cref="Version"/>).</summary>
+    /// <remarks>Oldest first is what lets a peer that falls behind during a bulk load catch up in order: the next
+    /// delta starts where this one ends, and a video changed again later moves to the newest end, so it is sent once
+    /// more only with its newer entries.</remarks>
+    public bool TryGetOldestChangesSince(long mark, int maxVideos, out CounterMap delta, out long upTo)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxVideos, 1);
+        var first = None;
+        for (var slot = _tail; slot != None && _links[slot].Stamp > mark; slot = _links[slot].Prev)
+        {
+            first = slot;
+        }
+        var slots = new List<int>();
+        upTo = Math.Min(mark, Version);
+        var next = first;
+        while (next != None && slots.Count < maxVideos)
+        {
+            slots.Add(next);
+            upTo = _links[next].Stamp;
+            next = _links[next].Next;
+        }
+        if (next == None)
+        {
+            upTo = Version;
+        }
+        delta = new CounterMap(slots.Count);
+        delta.CopyRowsFrom(this, slots);
+        return next == None;
+    }
+
     IEnumerable<int> FromSlot(int first)
     {
         for (var slot = first; slot != None; slot = _links[slot].Next)

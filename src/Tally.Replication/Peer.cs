@@ -45,11 +45,31 @@ sealed class Peer(MemberRecord record, DateTimeOffset now)
 
     public bool HasOwedWork => OwedRepair is not null || OwedWant is not null || OwedDigest;
 
+    /// <summary>The version the last delta we sent the member stands for, when we sent it, and whether more changes
+    /// were left for the next one. Until the member acknowledges it (or it may have been lost), later messages do not
+    /// repeat it.</summary>
+    public long DeltaSentUpTo { get; set; }
+    public DateTimeOffset DeltaSentAt { get; set; }
+    public bool DeltaSentPartial { get; set; }
+
+    /// <summary>The member acknowledged all of the last delta, which left changes for the next one: send it now.</summary>
+    public bool DeltaContinues => DeltaSentPartial && SentAck >= DeltaSentUpTo;
+
+    /// <summary>Our version when we learned of this incarnation of the member (or when ours changed). Changes up to it
+    /// may have reached the member some other way (it restarted with its disk, or we did), so while its acknowledgement
+    /// is below this a backlog too large for one delta is repaired through digests, which send only what differs;
+    /// above it the member is missing exactly our changes since its acknowledgement, and oldest-first deltas send
+    /// only those.</summary>
+    public long MetAtVersion { get; set; }
+
     /// <summary>A new incarnation means a restarted process that may have lost what it held: start over.</summary>
-    public void Restarted()
+    public void Restarted(long version)
     {
+        MetAtVersion = version;
         SentAck = 0;
         RecvMark = 0;
+        DeltaSentUpTo = 0;
+        DeltaSentPartial = false;
         Synced = false;
         OwedRepair = null;
         OwedWant = null;

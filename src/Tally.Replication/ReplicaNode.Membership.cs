@@ -76,13 +76,16 @@ public sealed partial class ReplicaNode
                 foreach (var p in _peers.Values)
                 {
                     p.SentAck = 0;
+                    p.DeltaSentUpTo = 0;
+                    p.DeltaSentPartial = false;
+                    p.MetAtVersion = _state.Version;
                 }
             }
             return null;
         }
         if (!_peers.TryGetValue(record.Id, out var peer))
         {
-            peer = new Peer(record, now);
+            peer = new Peer(record, now) { MetAtVersion = _state.Version };
             _peers.Add(record.Id, peer);
             _peerList = null;
             _membersHash += MemberHash(record);
@@ -93,7 +96,7 @@ public sealed partial class ReplicaNode
                 record.Address != peer.Record.Address;
             if (record.Incarnation != peer.Record.Incarnation)
             {
-                peer.Restarted();
+                peer.Restarted(_state.Version);
             }
             if (membershipChanged)
             {
