@@ -262,6 +262,10 @@ public static class GossipCodec
         {
             throw new CrdtFormatException("Invalid gossip message: bad UTF-8 text.", e);
         }
+        catch (IOException e)
+        {
+            throw new CrdtFormatException($"Invalid gossip message: {e.Message}", e); // e.g. a negative string length
+        }
     }
 
     static void WriteMember(BinaryWriter w, MemberRecord member)

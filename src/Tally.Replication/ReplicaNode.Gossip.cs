@@ -146,6 +146,10 @@ public sealed partial class ReplicaNode
             }
             return message;
         }
+        if (peer is not null)
+        {
+            peer.DeltaSentPartial = false; // set again below when this delta leaves a backlog
+        }
         if (_state.Version == since)
         {
             return message with { HasDelta = true, DeltaBase = since, DeltaUpTo = since };
