@@ -62,6 +62,26 @@ sealed class Peer(MemberRecord record, DateTimeOffset now)
     /// only those.</summary>
     public long MetAtVersion { get; set; }
 
+    /// <summary>A version of ours as of which the member is known to hold our whole state: every change up to it, not
+    /// only every video last changed up to it, which is all an acknowledgement of an oldest-first part proves. Deltas
+    /// carry single changed entries only for videos whose change before the last is no later than this.</summary>
+    public long EntryBase { get; set; }
+
+    /// <summary>The end of the last complete delta we sent (our whole version then), which becomes
+    /// <see cref="EntryBase"/> once acknowledged; 0 after a part with a later end was sent, since an acknowledgement
+    /// up to there might then be the part's.</summary>
+    public long EntryCandidate { get; set; }
+
+    /// <summary>Takes an acknowledgement (already in <see cref="SentAck"/>): an acknowledgement of our whole current
+    /// version, or of the last complete delta, proves the member holds every change up to it.</summary>
+    public void Acknowledged(long version)
+    {
+        if (SentAck == version || EntryCandidate > 0 && SentAck >= EntryCandidate)
+        {
+            EntryBase = Math.Max(EntryBase, SentAck == version ? version : EntryCandidate);
+        }
+    }
+
     /// <summary>A new incarnation means a restarted process that may have lost what it held: start over.</summary>
     public void Restarted(long version)
     {
@@ -70,6 +90,8 @@ sealed class Peer(MemberRecord record, DateTimeOffset now)
         RecvMark = 0;
         DeltaSentUpTo = 0;
         DeltaSentPartial = false;
+        EntryBase = 0;
+        EntryCandidate = 0;
         Synced = false;
         OwedRepair = null;
         OwedWant = null;

@@ -51,6 +51,7 @@ public sealed partial class ReplicaNode
         if (message.AckIncarnation == _self.Incarnation)
         {
             peer.SentAck = Math.Clamp(message.AckVersion, peer.SentAck, _state.Version);
+            peer.Acknowledged(_state.Version);
         }
 
         var mark = _state.Version;
@@ -62,6 +63,7 @@ public sealed partial class ReplicaNode
         if (peerHoldsAll)
         {
             peer.SentAck = _state.Version;
+            peer.Acknowledged(_state.Version);
         }
         TakeDigest(peer, message);
         var changed = _state.Version > mark && _state.TryGetDeltaSince(mark, int.MaxValue, out var delta) ? delta : null;
@@ -138,7 +140,7 @@ public sealed partial class ReplicaNode
         if (peer is not null && peer.DeltaSentUpTo > since && now - peer.DeltaSentAt < _options.GossipInterval / 2)
         {
             var from = peer.DeltaSentUpTo;
-            if (_state.Version > from && _state.TryGetDeltaSince(from, _options.DeltaVideosMax, out var after))
+            if (_state.Version > from && _state.TryGetDeltaSince(from, _options.DeltaVideosMax, Math.Min(peer.EntryBase, from), out var after))
             {
                 Stats.DeltaVideosOut += after.Count;
                 Sent(peer, _state.Version, partial: false, now);
@@ -154,7 +156,8 @@ public sealed partial class ReplicaNode
         {
             return message with { HasDelta = true, DeltaBase = since, DeltaUpTo = since };
         }
-        if (_state.TryGetDeltaSince(since, _options.DeltaVideosMax, out var delta))
+        var entries = Math.Min(peer?.EntryBase ?? 0, since);
+        if (_state.TryGetDeltaSince(since, _options.DeltaVideosMax, entries, out var delta))
         {
             Stats.DeltaVideosOut += delta.Count;
             Sent(peer, _state.Version, partial: false, now);
@@ -162,7 +165,7 @@ public sealed partial class ReplicaNode
         }
         if (peer is not null && since >= peer.MetAtVersion)
         {
-            var complete = _state.TryGetOldestChangesSince(since, _options.DeltaVideosMax, out var oldest, out var upTo);
+            var complete = _state.TryGetOldestChangesSince(since, _options.DeltaVideosMax, entries, out var oldest, out var upTo);
             Stats.DeltaVideosOut += oldest.Count;
             Sent(peer, upTo, partial: !complete, now);
             return message with { HasDelta = true, DeltaBase = since, DeltaUpTo = upTo, Delta = oldest, DeltaMore = !complete };
@@ -172,9 +175,18 @@ public sealed partial class ReplicaNode
 
     static void Sent(Peer? peer, long upTo, bool partial, DateTimeOffset now)
     {
-        if (peer is not null)
+        if (peer is null)
         {
-            (peer.DeltaSentUpTo, peer.DeltaSentPartial, peer.DeltaSentAt) = (upTo, partial, now);
+            return;
+        }
+        (peer.DeltaSentUpTo, peer.DeltaSentPartial, peer.DeltaSentAt) = (upTo, partial, now);
+        if (!partial)
+        {
+            peer.EntryCandidate = upTo;
+        }
+        else if (upTo >= peer.EntryCandidate)
+        {
+            peer.EntryCandidate = 0;
         }
     }
 }

@@ -102,6 +102,8 @@ public sealed partial class ReplicaNode
                     p.DeltaSentUpTo = 0;
                     p.DeltaSentPartial = false;
                     p.MetAtVersion = _state.Version;
+                    p.EntryBase = 0;
+                    p.EntryCandidate = 0;
                 }
             }
             return null;

@@ -15,6 +15,7 @@ public class OldestChangesTests
         {
             var (map, ops, later, max) = c;
             var mark = map.Version;
+            var strong = mark; // the peer holds the whole state as of here; a part's upTo is not such a version
             var peer = map.Clone();
             foreach (var op in ops)
             {
@@ -24,7 +25,7 @@ public class OldestChangesTests
             for (var parts = 0; ; parts++)
             {
                 Assert.True(parts <= ops.Length + later.Length + 1, "every part must make progress");
-                var complete = map.TryGetOldestChangesSince(mark, max, out var part, out var upTo);
+                var complete = map.TryGetOldestChangesSince(mark, max, strong, out var part, out var upTo);
                 Assert.True(part.Count <= max, $"a part holds at most {max} videos, held {part.Count}");
                 Assert.True(upTo >= mark && upTo <= map.Version, $"a part stands for a version from the mark ({mark}) to the map's ({map.Version}), was {upTo}");
                 Assert.True(complete == (upTo == map.Version), "complete means the part reaches the map's version");
@@ -54,13 +55,13 @@ public class OldestChangesTests
         }
         map.Increment(VideoId.Parse("a"), r); // a is now the newest change (version 5)
 
-        Assert.False(map.TryGetOldestChangesSince(0, 2, out var part, out var upTo), "2 of 4 changed videos leave a backlog");
+        Assert.False(map.TryGetOldestChangesSince(0, 2, 0, out var part, out var upTo), "2 of 4 changed videos leave a backlog");
         Assert.True(part.Contains(VideoId.Parse("b")) && part.Contains(VideoId.Parse("c")) && part.Count == 2, "the oldest changes are b and c");
         Assert.Equal(3, upTo);
-        Assert.True(map.TryGetOldestChangesSince(upTo, 2, out part, out upTo), "d and a complete the backlog");
+        Assert.True(map.TryGetOldestChangesSince(upTo, 2, 0, out part, out upTo), "d and a complete the backlog");
         Assert.Equal(2UL, part.EntryOf(VideoId.Parse("a"), r));
         Assert.Equal(map.Version, upTo);
-        Assert.True(map.TryGetOldestChangesSince(map.Version, 2, out part, out upTo) && part.Count == 0 && upTo == map.Version,
+        Assert.True(map.TryGetOldestChangesSince(map.Version, 2, 0, out part, out upTo) && part.Count == 0 && upTo == map.Version,
             "nothing changed after the map's version: an empty, complete part");
     }
 }
