@@ -62,6 +62,12 @@ sealed class Peer(MemberRecord record, DateTimeOffset now)
     /// only those.</summary>
     public long MetAtVersion { get; set; }
 
+    /// <summary>A version of ours as of which we know the member holds our whole state without its saying so: it held
+    /// all of it (acknowledged, or known this way) and sent us part of its own, so after the merge it still holds all
+    /// of ours. Deltas leave out what changed up to here (they would send the member's own videos back) but still start
+    /// at <see cref="SentAck"/>, the member's own mark, so it can move that mark.</summary>
+    public long HeldAllAt { get; set; }
+
     /// <summary>A version of ours as of which the member is known to hold our whole state: every change up to it, not
     /// only every video last changed up to it, which is all an acknowledgement of an oldest-first part proves. Deltas
     /// carry single changed entries only for videos whose change before the last is no later than this.</summary>
@@ -92,6 +98,7 @@ sealed class Peer(MemberRecord record, DateTimeOffset now)
         DeltaSentPartial = false;
         EntryBase = 0;
         EntryCandidate = 0;
+        HeldAllAt = 0;
         Synced = false;
         OwedRepair = null;
         OwedWant = null;

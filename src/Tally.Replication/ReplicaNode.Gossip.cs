@@ -56,14 +56,15 @@ public sealed partial class ReplicaNode
 
         var mark = _state.Version;
         // The peer holds all of our state and sends part of its own: after the merge it still holds all of ours, so
-        // what this message changes here is not sent back to it (during a bulk load, every video would be).
-        var peerHoldsAll = peer.SentAck == mark && IsCurrent(peer, message);
+        // what this message changes here is not sent back to it (during a bulk load, every video would be). Only our
+        // knowledge moves: its mark of us (our SentAck) moves when it says so, or a delta from there could not move it.
+        var peerHoldsAll = (peer.SentAck == mark || peer.HeldAllAt == mark) && IsCurrent(peer, message);
         TakeDelta(peer, message);
         TakeRepair(peer, message);
         if (peerHoldsAll)
         {
-            peer.SentAck = _state.Version;
-            peer.Acknowledged(_state.Version);
+            peer.HeldAllAt = _state.Version;
+            peer.EntryBase = Math.Max(peer.EntryBase, _state.Version);
         }
         TakeDigest(peer, message);
         var changed = _state.Version > mark && _state.TryGetDeltaSince(mark, int.MaxValue, out var delta) ? delta : null;
@@ -137,10 +138,12 @@ public sealed partial class ReplicaNode
     {
         var since = peer?.SentAck ?? 0;
         var now = _time.GetUtcNow();
+        var held = Math.Max(since, peer?.HeldAllAt ?? 0); // what the peer holds: the delta's content starts here
         if (peer is not null && peer.DeltaSentUpTo > since && now - peer.DeltaSentAt < _options.GossipInterval / 2)
         {
             var from = peer.DeltaSentUpTo;
-            if (_state.Version > from && _state.TryGetDeltaSince(from, _options.DeltaVideosMax, Math.Min(peer.EntryBase, from), out var after))
+            var content = Math.Max(from, held);
+            if (_state.Version > content && _state.TryGetDeltaSince(content, _options.DeltaVideosMax, Math.Min(peer.EntryBase, content), out var after))
             {
                 Stats.DeltaVideosOut += after.Count;
                 Sent(peer, _state.Version, partial: false, now);
@@ -152,20 +155,20 @@ public sealed partial class ReplicaNode
         {
             peer.DeltaSentPartial = false; // set again below when this delta leaves a backlog
         }
-        if (_state.Version == since)
+        if (_state.Version == held)
         {
-            return message with { HasDelta = true, DeltaBase = since, DeltaUpTo = since };
+            return message with { HasDelta = true, DeltaBase = since, DeltaUpTo = held };
         }
-        var entries = Math.Min(peer?.EntryBase ?? 0, since);
-        if (_state.TryGetDeltaSince(since, _options.DeltaVideosMax, entries, out var delta))
+        var entries = Math.Min(peer?.EntryBase ?? 0, held);
+        if (_state.TryGetDeltaSince(held, _options.DeltaVideosMax, entries, out var delta))
         {
             Stats.DeltaVideosOut += delta.Count;
             Sent(peer, _state.Version, partial: false, now);
             return message with { HasDelta = true, DeltaBase = since, DeltaUpTo = _state.Version, Delta = delta.Count > 0 ? delta : null };
         }
-        if (peer is not null && since >= peer.MetAtVersion)
+        if (peer is not null && held >= peer.MetAtVersion)
         {
-            var complete = _state.TryGetOldestChangesSince(since, _options.DeltaVideosMax, entries, out var oldest, out var upTo);
+            var complete = _state.TryGetOldestChangesSince(held, _options.DeltaVideosMax, entries, out var oldest, out var upTo);
             Stats.DeltaVideosOut += oldest.Count;
             Sent(peer, upTo, partial: !complete, now);
             return message with { HasDelta = true, DeltaBase = since, DeltaUpTo = upTo, Delta = oldest, DeltaMore = !complete };

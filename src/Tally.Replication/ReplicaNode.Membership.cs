@@ -104,6 +104,7 @@ public sealed partial class ReplicaNode
                     p.MetAtVersion = _state.Version;
                     p.EntryBase = 0;
                     p.EntryCandidate = 0;
+                    p.HeldAllAt = 0;
                 }
             }
             return null;

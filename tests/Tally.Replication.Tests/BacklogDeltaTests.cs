@@ -102,7 +102,21 @@ public class BacklogDeltaTests
         node.Receive(From(GossipKind.Push, 0));
         var reply = Only(node.Receive(From(GossipKind.Push, 0) with { Delta = CounterMap.Single(Video(1), Peer.Id, 5), DeltaUpTo = 1 }));
         Assert.True(reply.HasDelta && reply.Delta is null, "the peer held all our (empty) state and sent v1: it holds v1, so v1 must not go back");
-        Assert.Equal(node.State.Version, node.Members().Single(m => m.Id == Peer.Id).AckedVersion);
+        Assert.True(reply.DeltaBase == 0 && reply.DeltaUpTo == node.State.Version,
+            $"the empty delta starts at the peer's own mark of us (0), so it can move that mark, and ends at our version; was ({reply.DeltaBase}, {reply.DeltaUpTo}]");
+        Assert.Equal(0, node.Members().Single(m => m.Id == Peer.Id).AckedVersion);
+    }
+
+    [Fact]
+    public void Tick_StartsAtThePeersOwnMark_AfterLeavingOutWhatThePeerSent()
+    {
+        var node = Node(Clock());
+        node.Receive(From(GossipKind.Push, 0));
+        node.Receive(From(GossipKind.Push, 0) with { Delta = CounterMap.Single(Video(1), Peer.Id, 5), DeltaUpTo = 1 });
+        View(node, 2);
+        var push = Only(node.Tick());
+        Assert.True(Videos(push).SequenceEqual([2]) && push.DeltaBase == 0 && push.DeltaUpTo == node.State.Version,
+            $"only our own change goes, from the peer's mark (0) to our version: a base past the peer's mark would never move it (found by the simulator: a video left unsent for good); sent {string.Join(",", Videos(push))} in ({push.DeltaBase}, {push.DeltaUpTo}]");
     }
 
     [Fact]
