@@ -48,6 +48,7 @@ public sealed partial class ReplicaExecutor
             }
             Pump();
         }
+        CompleteAnswers();
         if (failure is not null)
         {
             Log.AppendFailed(logger, append.Kind, append.Number, append.Delta.Count, failure);
@@ -88,6 +89,7 @@ public sealed partial class ReplicaExecutor
             }
             Pump();
         }
+        CompleteAnswers();
     }
 
     /// <summary>After a storage failure: asks the store to recover (<see cref="IStateStore.TryRecoverAsync"/>) once no
@@ -123,6 +125,7 @@ public sealed partial class ReplicaExecutor
                 Replica.StorageAvailable();
                 Pump();
             }
+            CompleteAnswers();
             Log.Recovered(logger, Name, reason);
         }
         return recovered;
