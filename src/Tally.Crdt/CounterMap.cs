@@ -65,6 +65,17 @@ public sealed partial class CounterMap
         }
     }
 
+    /// <summary>The video in <paramref name="slot"/> (0 to <see cref="Count"/> - 1). Slots follow the order in which
+    /// videos first appeared and never change (rows are never removed), so slots from n on are exactly the videos
+    /// added since the map held n: an index of the map can catch up by slot.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="slot"/> is not below <see cref="Count"/>.</exception>
+    public VideoId VideoAt(int slot)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, _count);
+        return VideoId.Trusted(_keys[slot]);
+    }
+
     public bool Contains(VideoId video) => video.Value is not null && FindSlot(video.Value) != None;
 
     /// <summary>Adds <paramref name="amount"/> views to the entry of <paramref name="replica"/> for
