@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tally.Crdt;
 using Tally.Crdt.Serialization;
 using Tally.Replication;
 using Tally.Storage;
@@ -38,11 +37,31 @@ static class MemoryByPart
             new Random(1), map, []);
         Row("+ gossip core (ReplicaNode)", ref heap, videos, mapBytes);
         var replica = new Replica(node, new ReplicaOptions(), TimeProvider.System);
-        Row("+ replica (paging index, request keys)", ref heap, videos, mapBytes);
+        Row("+ replica (request keys, queues; its paging index is built by the first page)", ref heap, videos, mapBytes);
         _ = node.State.Digest();
         Row("+ anti-entropy digest (cached)", ref heap, videos, mapBytes);
+        _ = replica.Page(null, 10);
+        Row("+ paging index, built by the first page (GET /videos)", ref heap, videos, mapBytes);
+        var avl = System.Collections.Immutable.ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+        avl.UnionWith(node.State.Videos.Select(v => v.Value));
+        Row("for comparison, not kept: the paging index before issue 12 (an immutable sorted set's builder, an AVL tree)", ref heap, videos, mapBytes);
+        GC.KeepAlive(avl);
+        heap = Heap();
+        var steady = heap;
+        Snapshot(replica, videos, mapBytes);
+        GC.KeepAlive(replica);
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var info = GC.GetGCMemoryInfo();
+        Console.WriteLine();
+        Console.WriteLine($"heap after a snapshot and a full GC: {(after - steady) / (double)videos:F1} B per video more than before it; " +
+            $"GC committed {info.TotalCommittedBytes / (double)videos:F1} B per video; resident set growth of this process " +
+            $"{(Rss() - rss0) / (double)videos:F1} B per video (the benchmark's own encoding of the map included)");
+        GC.KeepAlive(encoded);
+    }
 
-        // What a snapshot allocates while it runs (all garbage afterwards, but the heap must hold it at once).
+    /// <summary>What a snapshot allocates while it runs (all garbage afterwards, but the heap holds it at once).</summary>
+    static void Snapshot(Replica replica, int videos, long mapBytes)
+    {
         var directory = Directory.CreateTempSubdirectory("tally-memory-");
         try
         {
@@ -64,13 +83,6 @@ static class MemoryByPart
         {
             directory.Delete(recursive: true);
         }
-        GC.KeepAlive(replica);
-        GC.KeepAlive(encoded);
-        var live = GC.GetTotalMemory(forceFullCollection: true);
-        var info = GC.GetGCMemoryInfo();
-        Console.WriteLine();
-        Console.WriteLine($"after the snapshot, full GC: heap {live / (double)videos:F1} B per video (snapshot encoding held by the benchmark included); " +
-            $"committed {info.TotalCommittedBytes / (double)videos:F1}; resident set growth {(Rss() - rss0) / (double)videos:F1} B per video");
     }
 
     static long Heap() => GC.GetTotalMemory(forceFullCollection: true);

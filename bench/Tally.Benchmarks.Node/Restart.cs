@@ -29,6 +29,8 @@ static class Restart
         for (var run = 1; run <= 3; run++)
         {
             GC.Collect();
+            var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            var pause = GC.GetTotalPauseDuration();
             var watch = Stopwatch.StartNew();
             var store = new FileStateStore(new StorageOptions { DataDirectory = dir }, NullLogger<FileStateStore>.Instance);
             var map = await store.LoadAsync(CancellationToken.None) ?? throw new InvalidOperationException("empty directory");
@@ -39,7 +41,9 @@ static class Restart
             var ready = watch.Elapsed;
             Console.WriteLine($"run {run}: {map.Count:N0} videos; store loaded in {loaded.TotalSeconds:F2} s, replica built in " +
                 $"{(ready - loaded).TotalSeconds:F2} s; ready in {ready.TotalSeconds:F2} s = {map.Count / ready.TotalSeconds / 1e6:F2}M videos/s " +
-                $"({ready.TotalMicroseconds / map.Count:F2} us per video); heap {GC.GetTotalMemory(false) / 1e6:F0} MB");
+                $"({ready.TotalMicroseconds / map.Count:F2} us per video); heap {GC.GetTotalMemory(false) / 1e6:F0} MB; " +
+                $"GCs gen0/1/2 {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}, " +
+                $"paused {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2} s");
             GC.KeepAlive(replica);
             await store.DisposeAsync();
         }
