@@ -31,6 +31,8 @@ static class Restart
             GC.Collect();
             var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var pause = GC.GetTotalPauseDuration();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var noGc = Environment.GetEnvironmentVariable("RESTART_NOGC") is { } size && GC.TryStartNoGCRegion(long.Parse(size, System.Globalization.CultureInfo.InvariantCulture) << 20);
             var watch = Stopwatch.StartNew();
             var store = new FileStateStore(new StorageOptions { DataDirectory = dir }, NullLogger<FileStateStore>.Instance);
             var map = await store.LoadAsync(CancellationToken.None) ?? throw new InvalidOperationException("empty directory");
@@ -39,11 +41,16 @@ static class Restart
                 new Random(1), map, []);
             var replica = new Replica(node, new ReplicaOptions(), TimeProvider.System, store.LoadedKeys);
             var ready = watch.Elapsed;
+            var cpuTime = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            if (noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion)
+            {
+                GC.EndNoGCRegion();
+            }
             Console.WriteLine($"run {run}: {map.Count:N0} videos; store loaded in {loaded.TotalSeconds:F2} s, replica built in " +
                 $"{(ready - loaded).TotalSeconds:F2} s; ready in {ready.TotalSeconds:F2} s = {map.Count / ready.TotalSeconds / 1e6:F2}M videos/s " +
                 $"({ready.TotalMicroseconds / map.Count:F2} us per video); heap {GC.GetTotalMemory(false) / 1e6:F0} MB; " +
                 $"GCs gen0/1/2 {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}, " +
-                $"paused {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2} s");
+                $"paused {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2} s; CPU {cpuTime.TotalSeconds:F2} s = {map.Count / cpuTime.TotalSeconds / 1e6:F2}M videos per CPU second{(noGc ? " (no-GC region)" : "")}");
             GC.KeepAlive(replica);
             await store.DisposeAsync();
         }

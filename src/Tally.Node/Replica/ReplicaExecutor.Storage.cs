@@ -68,7 +68,8 @@ public sealed partial class ReplicaExecutor
         string? failure = null;
         try
         {
-            await store.SnapshotAsync(snapshot.State, snapshot.Keys, CancellationToken.None).ConfigureAwait(false);
+            // The replica copied the state for this snapshot: the store may keep the copy.
+            await store.SnapshotOwnedAsync(snapshot.State, snapshot.Keys, CancellationToken.None).ConfigureAwait(false);
             Log.Snapshot(logger, snapshot.State.Count);
         }
         catch (Exception e)
