@@ -32,7 +32,7 @@ static class Restart
             var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var pause = GC.GetTotalPauseDuration();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var noGc = Environment.GetEnvironmentVariable("RESTART_NOGC") is { } size && GC.TryStartNoGCRegion(long.Parse(size, System.Globalization.CultureInfo.InvariantCulture) << 20);
+            var noGc = Environment.GetEnvironmentVariable("RESTART_NOGC") is { } noGcMb && GC.TryStartNoGCRegion(long.Parse(noGcMb, System.Globalization.CultureInfo.InvariantCulture) << 20);
             var watch = Stopwatch.StartNew();
             var store = new FileStateStore(new StorageOptions { DataDirectory = dir }, NullLogger<FileStateStore>.Instance);
             var map = await store.LoadAsync(CancellationToken.None) ?? throw new InvalidOperationException("empty directory");

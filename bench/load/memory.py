@@ -28,6 +28,8 @@ def gc_heap(pid, out):
     path = os.path.join(out, f'{pid}.gcdump')
     subprocess.run(['dotnet', 'dotnet-gcdump', 'collect', '-p', str(pid), '-o', path], check=True, capture_output=True)
     report = subprocess.run(['dotnet', 'dotnet-gcdump', 'report', path], check=True, capture_output=True, text=True).stdout
+    with open(path + '.txt', 'w') as f:
+        f.write(report)
     rows = []
     for line in report.splitlines():
         m = re.match(r'\s*([\d,]+)\s+([\d,]+)\s+(.*)', line)
@@ -39,6 +41,7 @@ def main():
     n = int(sys.argv[1])
     dll = sys.argv[2] if len(sys.argv) > 2 else 'src/Tally.Cli/bin/Release/net10.0/tally.dll'
     work = tempfile.mkdtemp(prefix='tally-memory-')
+    keep = os.environ.get('KEEP_REPORTS')
     p1, p2 = free_port(), free_port()
     u1, u2 = f'http://127.0.0.1:{p1}', f'http://127.0.0.1:{p2}'
     common = ['--cluster-key', 'bench-cluster-key', '--admin-token', 'bench-admin-token', '--cluster-id', 'bench-memory']
@@ -93,6 +96,11 @@ def main():
                 p.wait(20)
             except subprocess.TimeoutExpired:
                 p.kill()
+        if keep:
+            os.makedirs(keep, exist_ok=True)
+            for f in os.listdir(work):
+                if f.endswith('.txt') or f.endswith('.log'):
+                    shutil.copy(os.path.join(work, f), keep)
         shutil.rmtree(work, ignore_errors=True)
 
 if __name__ == '__main__':
