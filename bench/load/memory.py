@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Node memory per video (issue 12): two `tally node` processes that gossip (n2 lists n1 as its peer), VIDEOS
 distinct videos sent to n1 through the batch endpoint (10,000 per request, one view each), then, once both nodes
-hold every video: each node's resident set growth over the empty node (VmRSS) and its GC heap after a full
-collection (dotnet-gcdump, which also lists the heap by type), per video.
+hold every video: each node's resident set growth over the empty node (VmRSS), and its live GC heap growth
+(dotnet-gcdump's "GC Heap bytes" after a full collection, against the same at the start), per video.
 
 usage: bench/load/memory.py VIDEOS [TALLY_DLL]   (after `dotnet build src/Tally.Cli -c Release`)
 Everything binds to 127.0.0.1 on free ports; both processes are stopped here, by pid."""
@@ -35,7 +35,8 @@ def gc_heap(pid, out):
         m = re.match(r'\s*([\d,]+)\s+([\d,]+)\s+(.*)', line)
         if m:
             rows.append((int(m.group(1).replace(',', '')), int(m.group(2).replace(',', '')), m.group(3).strip()))
-    return sum(r[0] for r in rows), sorted(rows, reverse=True)[:8]
+    total = int(re.search(r'([\d,]+)\s+GC Heap bytes', report).group(1).replace(',', ''))
+    return total, sorted(rows, reverse=True)[:6]
 
 def main():
     n = int(sys.argv[1])
@@ -58,6 +59,7 @@ def main():
                 except Exception:
                     time.sleep(0.2)
         time.sleep(3)
+        heap0 = [gc_heap(p.pid, work)[0] for p in procs]
         base = [rss(p.pid) for p in procs]
         rnd = random.Random(1)
         alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
@@ -80,12 +82,12 @@ def main():
             time.sleep(0.5)
         print(f'both nodes hold {n:,} videos after {time.time() - start:.1f} s')
         time.sleep(5)
-        for name, p, b in zip(('n1 (took the views)', 'n2 (learned them by gossip)'), procs, base):
+        for name, p, b, h0 in zip(('n1 (took the views)', 'n2 (learned them by gossip)'), procs, base, heap0):
             grown = rss(p.pid) - b
             heap, top = gc_heap(p.pid, work)
             after = rss(p.pid) - b
-            print(f'{name}: RSS growth {grown / n:.1f} B per video ({after / n:.1f} after the full GC); '
-                  f'GC heap {heap / n:.1f} B per video')
+            print(f'{name}: RSS growth {grown / n:.1f} B per video ({after / n:.1f} after a full GC); '
+                  f'live GC heap growth {(heap - h0) / n:.1f} B per video; largest objects:')
             for size, count, typ in top:
                 print(f'    {size / n:7.1f} B/video  {count:>12,}  {typ[:110]}')
     finally:
