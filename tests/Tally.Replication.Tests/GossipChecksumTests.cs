@@ -12,12 +12,7 @@ public class GossipChecksumTests
     /// wire.</summary>
     static List<byte[]> RealMessages()
     {
-        var cluster = new Mesh();
-        string[] ids = ["n1", "n2", "n3"];
-        foreach (var id in ids)
-        {
-            cluster.Add(id, withDisk: true, seeds: [.. ids.Where(s => s != id)]);
-        }
+        var cluster = Mesh.Of("n1", "n2", "n3");
         var random = new Random(3);
         for (var r = 0; r < 12; r++)
         {

@@ -8,16 +8,7 @@ public class LostDiskTests
 {
     static readonly VideoId V = VideoId.Parse("v1");
 
-    static Mesh ThreeNodes()
-    {
-        var cluster = new Mesh();
-        string[] ids = ["n1", "n2", "n3"];
-        foreach (var id in ids)
-        {
-            cluster.Add(id, withDisk: true, seeds: [.. ids.Where(s => s != id)]);
-        }
-        return cluster;
-    }
+    static Mesh ThreeNodes() => Mesh.Of("n1", "n2", "n3");
 
     static UInt128 Count(Harness node) => node.Replica.Read(V).Value;
 

@@ -5,12 +5,7 @@ public class MembersGossipTests
     [Fact]
     public void Tick_PushesASample_ToPeersLastHeardWithAnotherMembershipHash()
     {
-        var cluster = new Mesh();
-        var ids = Enumerable.Range(1, 12).Select(i => $"n{i}").ToArray();
-        foreach (var id in ids)
-        {
-            cluster.Add(id, withDisk: true, seeds: [.. ids.Where(s => s != id)]);
-        }
+        var cluster = Mesh.Of([.. Enumerable.Range(1, 12).Select(i => $"n{i}")]);
         for (var r = 0; r < 10; r++)
         {
             cluster.Round();

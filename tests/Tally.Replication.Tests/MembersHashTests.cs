@@ -5,12 +5,7 @@ public class MembersHashTests
     [Fact]
     public void MembersHash_EqualsRecomputation_AfterJoinsRestartsAndLeaves()
     {
-        var cluster = new Mesh();
-        string[] ids = ["n1", "n2", "n3", "n4"];
-        foreach (var id in ids)
-        {
-            cluster.Add(id, withDisk: true, seeds: [.. ids.Where(s => s != id)]);
-        }
+        var cluster = Mesh.Of("n1", "n2", "n3", "n4");
         for (var r = 0; r < 3; r++)
         {
             cluster.Round();

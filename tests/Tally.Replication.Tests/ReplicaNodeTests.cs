@@ -6,16 +6,7 @@ public class ReplicaNodeTests
 {
     static readonly VideoId V = VideoId.Parse("v1");
 
-    static Mesh FiveNodes()
-    {
-        var cluster = new Mesh();
-        string[] ids = ["n1", "n2", "n3", "n4", "n5"];
-        foreach (var id in ids)
-        {
-            cluster.Add(id, withDisk: true, seeds: [.. ids.Where(s => s != id)]);
-        }
-        return cluster;
-    }
+    static Mesh FiveNodes() => Mesh.Of("n1", "n2", "n3", "n4", "n5");
 
     static UInt128 Count(Harness node, VideoId video) => node.Replica.Read(video).Value;
 

@@ -29,6 +29,17 @@ sealed class Mesh
 
     readonly Dictionary<string, ReplicaId> _replicas = [];
 
+    /// <summary>Nodes <paramref name="names"/>, each with every other as a seed.</summary>
+    public static Mesh Of(params string[] names)
+    {
+        var mesh = new Mesh();
+        foreach (var name in names)
+        {
+            mesh.Add(name, withDisk: true, seeds: [.. names.Where(s => s != name)]);
+        }
+        return mesh;
+    }
+
     /// <summary>Starts node <paramref name="name"/> at the address of the same name. Its first start keeps the plain
     /// name as replica id (a legacy directory); a start without its disk after that is a new replica with a new id.</summary>
     public Harness Add(string name, bool withDisk = true, params string[] seeds)
