@@ -48,6 +48,7 @@ public sealed partial class Cluster
             return;
         }
         var ready = replica.TakeReady();
+        Stats.OwnAppendsInFlightMax = Math.Max(Stats.OwnAppendsInFlightMax, replica.OwnAppendsInFlight);
         if (ready.Cluster is { } cluster)
         {
             node.Disk.Cluster = cluster;

@@ -150,8 +150,10 @@ public sealed partial class Cluster
         }
         else
         {
+            var overtakes = !snapshot && node.Disk.OwnInFlightBelow(e.Number);
             if (node.Disk.Complete(e.Number) is { Kind: AppendKind.Own } own)
             {
+                Stats.OwnAppendsOutOfOrder += overtakes ? 1 : 0;
                 Checkers.OnDurable(node, own.Delta);
             }
             Checkers.OnFlushed(node);
