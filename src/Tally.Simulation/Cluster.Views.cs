@@ -133,7 +133,7 @@ public sealed partial class Cluster
         {
             return; // the process crashed before this completed
         }
-        var before = node.Core!.State.Version;
+        var before = replica.Version;
         var snapshot = node.Disk.IsSnapshot(e.Number);
         if (_options.DiskFailureRate > 0 && _diskRandom.NextDouble() < _options.DiskFailureRate)
         {
