@@ -91,6 +91,10 @@ public sealed partial class Cluster
         if (answer.Replayed)
         {
             Stats.ViewsReplayed++;
+            if (_writtenKeys.Contains(request.Key))
+            {
+                Stats.RetriesOfWrittenUnreported++;
+            }
             Trace.Event(Time.Now, "replay", node.Index, request.Video);
             return;
         }
@@ -101,6 +105,10 @@ public sealed partial class Cluster
         else
         {
             Stats.ViewsAccepted++;
+        }
+        if (request.Key != 0)
+        {
+            Counted(node, request.Key);
         }
         _acknowledged[request.Video] += answer.Added; // a raise acknowledges what it added, like views
         AcknowledgedTotal += answer.Added;
@@ -125,7 +133,7 @@ public sealed partial class Cluster
         {
             return; // the process crashed before this completed
         }
-        var before = node.Core!.State.Version;
+        var before = replica.Version;
         var snapshot = node.Disk.IsSnapshot(e.Number);
         if (_options.DiskFailureRate > 0 && _diskRandom.NextDouble() < _options.DiskFailureRate)
         {
@@ -142,8 +150,10 @@ public sealed partial class Cluster
         }
         else
         {
+            var overtakes = !snapshot && node.Disk.OwnInFlightBelow(e.Number);
             if (node.Disk.Complete(e.Number) is { Kind: AppendKind.Own } own)
             {
+                Stats.OwnAppendsOutOfOrder += overtakes ? 1 : 0;
                 Checkers.OnDurable(node, own.Delta);
             }
             Checkers.OnFlushed(node);

@@ -29,9 +29,23 @@ public sealed class ClusterStats
     public long ViewsReplayed { get; internal set; }
     public long Crashes { get; internal set; }
 
+    /// <summary>The most own appends a replica had in flight at once (the node's commit pipeline: up to
+    /// <see cref="Replication.ReplicaOptions.CommitsInFlightMax"/>), and the own appends that became durable while an own
+    /// append numbered below them was still in flight (out of order).</summary>
+    public int OwnAppendsInFlightMax { get; internal set; }
+    public long OwnAppendsOutOfOrder { get; internal set; }
+
     /// <summary>Appends and snapshots the simulated disk failed (<see cref="SimulationOptions.DiskFailureRate"/>).</summary>
     public long DiskFailures { get; internal set; }
     public long DiskLosses { get; internal set; }
+
+    /// <summary>Appends and snapshots a crash left written but unreported (<see cref="SimulationOptions.CrashWrittenRate"/>),
+    /// and the views they made durable that no client was answered for (counted all the same).</summary>
+    public long WrittenUnreported { get; internal set; }
+    public long ViewsWrittenUnanswered { get; internal set; }
+
+    /// <summary>Client retries of such requests, answered from the key stored with their views (nothing counted again).</summary>
+    public long RetriesOfWrittenUnreported { get; internal set; }
 
     /// <summary>Second processes started with the name of a running node (a copied configuration).</summary>
     public long Twins { get; internal set; }
