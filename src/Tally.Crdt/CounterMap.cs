@@ -149,19 +149,21 @@ public sealed partial class CounterMap
     {
         var slot = SlotOf(video.Value);
         var row = Row(slot);
-        var grows = false;
+        var raised = 0;
+        var raisedColumn = None;
         for (var i = 0; i < columns.Length; i++)
         {
             ref var mine = ref row[columns[i]];
             if (values[i] > mine)
             {
                 mine = values[i];
-                grows = true;
+                raised++;
+                raisedColumn = columns[i];
             }
         }
-        if (grows)
+        if (raised > 0)
         {
-            Touch(slot);
+            Touch(slot, raised == 1 ? raisedColumn : None);
         }
         else
         {
