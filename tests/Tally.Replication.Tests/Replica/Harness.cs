@@ -12,8 +12,9 @@ sealed class Harness
     int _starts;
 
     public Harness(string id = "n1", ReplicaOptions? options = null, FakeTimeProvider? time = null, string[]? seeds = null,
-        ReplicationOptions? replication = null)
+        ReplicationOptions? replication = null, ClusterIdentity cluster = default)
     {
+        Cluster = cluster;
         Id = ReplicaId.Parse(id);
         Options = options ?? new ReplicaOptions();
         Replication = replication ?? new ReplicationOptions();
@@ -23,6 +24,7 @@ sealed class Harness
     }
 
     public ReplicaId Id { get; }
+    public ClusterIdentity Cluster { get; }
     public ReplicaOptions Options { get; }
     public ReplicationOptions Replication { get; }
     public FakeTimeProvider Time { get; }
@@ -42,7 +44,7 @@ sealed class Harness
     {
         _starts++;
         var node = new ReplicaNode(Id, Id.Value, Start.ToUnixTimeMilliseconds() + _starts * 1000L, Replication, Time,
-            new Random(_starts), Disk.Reload(), Seeds);
+            new Random(_starts), Disk.Reload(), Seeds, Cluster);
         return new Replica(node, Options, Time, Disk.Keys());
     }
 

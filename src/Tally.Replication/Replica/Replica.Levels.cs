@@ -1,0 +1,176 @@
+using Tally.Crdt;
+
+namespace Tally.Replication;
+
+public sealed partial class Replica
+{
+    /// <summary>Answers counted here that wait for their write level, oldest first.</summary>
+    readonly List<LevelWait> _levelWaits = [];
+
+    /// <summary>Per peer, the version of the last push made for a waiting write (cleared each round, so a lost push
+    /// is made again).</summary>
+    readonly Dictionary<ReplicaId, long> _levelPushed = [];
+    IReadOnlyList<ReplicaId>? _selfOnly;
+
+    sealed record LevelWait(ViewAnswer Answer, ConsistencyLevel Level, DateTimeOffset Deadline);
+
+    /// <summary>Answers waiting for their write level.</summary>
+    public int LevelWaits => _levelWaits.Count;
+
+    /// <summary>The earliest time a waiting write times out, or null: a host that is not ticked more often than
+    /// <see cref="ReplicaOptions.LevelTimeout"/> calls <see cref="TakeReady"/> then.</summary>
+    public DateTimeOffset? LevelDeadline => _levelWaits.Count == 0 ? null : _levelWaits.Min(w => w.Deadline);
+
+    /// <summary>N, the replicas a consistency level counts now (<see cref="ReplicaNode.LevelMembers"/>).</summary>
+    public int LevelMembers => _node.LevelMembers();
+
+    /// <summary>For a read at <paramref name="level"/>: how many other replicas must answer, and whom to ask (the
+    /// replicas the level counts, live ones first, then configured seeds not yet known by id). Null when the level
+    /// names more replicas than this one counts.</summary>
+    public ReadPlan? PlanRead(ConsistencyLevel level)
+    {
+        var members = _node.LevelMembers();
+        var required = level.Required(members);
+        if (required > members)
+        {
+            return null;
+        }
+        var peers = _node.LevelPeers();
+        var addresses = peers.Where(p => p.Live).Select(p => p.Address)
+            .Concat(peers.Where(p => !p.Live).Select(p => p.Address))
+            .Concat(_node.UnknownSeeds()).ToList();
+        return new ReadPlan(required - 1, members, addresses);
+    }
+
+    /// <summary>What this replica answers a peer's read of <paramref name="video"/>: its counter, or null when the
+    /// asker belongs to another cluster (nothing of another cluster is read or merged).</summary>
+    public GCounter? ReadFor(VideoId video, ClusterId? asker) => SameCluster(asker) ? _node.State.Get(video) : null;
+
+    /// <summary>Takes a peer's answer to a read: merges its entries into the state (read repair, appended like a gossip
+    /// merge) when it comes from another replica of this cluster. Returns whether it counts towards the read level.</summary>
+    public bool TakeReadAnswer(ReplicaId from, ClusterId? cluster, VideoId video, GCounter counter)
+    {
+        if (from == Id || !SameCluster(cluster))
+        {
+            return false;
+        }
+        if (counter.Count > 0)
+        {
+            var entries = new CounterMap();
+            foreach (var (replica, entry) in counter.Entries)
+            {
+                entries.RaiseTo(video, replica, entry);
+            }
+            if (_node.Absorb(entries) is { } changed)
+            {
+                TakeMerged(changed);
+            }
+        }
+        return true;
+    }
+
+    bool SameCluster(ClusterId? other) => other is { } id && _node.Cluster.Id is { } own && id == own;
+
+    /// <summary>Gives an answer now, or, for a counted answer above <c>w=1</c>, once enough replicas hold it.</summary>
+    void Give(ViewAnswer answer, ConsistencyLevel level)
+    {
+        if (answer.Status == ViewStatus.Ok && !level.IsLocal)
+        {
+            _levelWaits.Add(new LevelWait(answer, level, _time.GetUtcNow() + _options.LevelTimeout));
+            return;
+        }
+        if (answer.Status == ViewStatus.Ok)
+        {
+            answer = answer with { Acknowledged = _selfOnly ??= [Id] };
+        }
+        Give(answer);
+    }
+
+    /// <summary>Releases every waiting answer whose level is met, answers those past their deadline
+    /// <see cref="ViewStatus.Unconfirmed"/>, and pushes at once to the peers the others still wait for.</summary>
+    void CheckLevels()
+    {
+        if (_levelWaits.Count == 0)
+        {
+            return;
+        }
+        var now = _time.GetUtcNow();
+        var members = _node.LevelMembers();
+        var peers = _node.LevelPeers();
+        long pending = 0;
+        for (var i = 0; i < _levelWaits.Count; i++)
+        {
+            var wait = _levelWaits[i];
+            var required = wait.Level.Required(members);
+            var holders = new List<ReplicaId>(peers.Count + 1) { Id };
+            holders.AddRange(peers.Where(p => p.Acked >= wait.Answer.Version).Select(p => p.Id));
+            if (holders.Count >= required)
+            {
+                Give(wait.Answer with { Acknowledged = holders, Required = required });
+            }
+            else if (now >= wait.Deadline)
+            {
+                Give(wait.Answer with
+                {
+                    Status = ViewStatus.Unconfirmed,
+                    Acknowledged = holders,
+                    Required = required,
+                    Detail = $"{holders.Count} of the {required} replicas that w={wait.Level} needs acknowledged within {_options.LevelTimeout.TotalSeconds:0.###} s.",
+                });
+            }
+            else
+            {
+                pending = Math.Max(pending, wait.Answer.Version);
+                continue;
+            }
+            _levelWaits.RemoveAt(i--);
+        }
+        if (pending > 0)
+        {
+            PushForLevels(peers, pending);
+        }
+    }
+
+    /// <summary>Answers every waiting write <see cref="ViewStatus.Unconfirmed"/> at once (the host stops).</summary>
+    void ExpireLevelWaits(string detail)
+    {
+        var peers = _node.LevelPeers();
+        var members = _node.LevelMembers();
+        foreach (var wait in _levelWaits)
+        {
+            List<ReplicaId> holders = [Id, .. peers.Where(p => p.Acked >= wait.Answer.Version).Select(p => p.Id)];
+            Give(wait.Answer with { Status = ViewStatus.Unconfirmed, Acknowledged = holders, Required = wait.Level.Required(members), Detail = detail });
+        }
+        _levelWaits.Clear();
+    }
+
+    /// <summary>One push to each peer that has not acknowledged <paramref name="version"/>, unless a push made for a
+    /// waiting write is still unanswered (its answer brings the acknowledgement; the next push then carries whatever
+    /// was committed meanwhile).</summary>
+    void PushForLevels(IReadOnlyList<LevelPeer> peers, long version)
+    {
+        List<ReplicaId>? targets = null;
+        foreach (var peer in peers)
+        {
+            if (peer.Acked >= version)
+            {
+                continue;
+            }
+            if (_levelPushed.TryGetValue(peer.Id, out var pushed) && pushed > peer.Acked)
+            {
+                continue;
+            }
+            _levelPushed[peer.Id] = _node.State.Version;
+            (targets ??= []).Add(peer.Id);
+        }
+        if (targets is not null)
+        {
+            Hold(_node.PushTo(targets));
+        }
+    }
+}
+
+/// <summary>How to serve a read at a level above 1: <paramref name="Others"/> other replicas must answer (merged with
+/// this one's entries), out of the <paramref name="Members"/> the level counts; <paramref name="Addresses"/> are whom
+/// to ask, live ones first.</summary>
+public sealed record ReadPlan(int Others, int Members, IReadOnlyList<string> Addresses);
