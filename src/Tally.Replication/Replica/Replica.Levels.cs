@@ -19,7 +19,7 @@ public sealed partial class Replica
 
     /// <summary>The earliest time a waiting write times out, or null: a host that is not ticked more often than
     /// <see cref="ReplicaOptions.LevelTimeout"/> calls <see cref="TakeReady"/> then.</summary>
-    public DateTimeOffset? LevelDeadline => _levelWaits.Count == 0 ? null : _levelWaits.Min(w => w.Deadline);
+    public DateTimeOffset? LevelDeadline => _levelWaits.Count == 0 ? null : _levelWaits[0].Deadline; // added in time order
 
     /// <summary>N, the replicas a consistency level counts now (<see cref="ReplicaNode.LevelMembers"/>).</summary>
     public int LevelMembers => _node.LevelMembers();
