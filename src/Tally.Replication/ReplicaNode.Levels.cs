@@ -44,6 +44,9 @@ public sealed partial class ReplicaNode
         return peers;
     }
 
+    /// <summary>True when <paramref name="id"/> is a member this node knows (in any status).</summary>
+    public bool Knows(ReplicaId id) => _peers.ContainsKey(id);
+
     /// <summary>Configured seeds not yet known by id and whose address no known member has.</summary>
     public IReadOnlyList<string> UnknownSeeds()
     {

@@ -131,6 +131,14 @@ public sealed partial class Cluster
 
     void Stop(SimNode node, NodeStatus status)
     {
+        if (node.Replica is { } replica)
+        {
+            // Counted and durable, waiting for their level: the clients get no answer (indeterminate), the views count.
+            foreach (var answer in replica.LevelWaiting)
+            {
+                Answered(node, answer with { Status = ViewStatus.Unconfirmed });
+            }
+        }
         node.Replica = null;
         node.Core = null;
         node.Status = status;

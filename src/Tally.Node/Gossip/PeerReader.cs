@@ -46,7 +46,7 @@ public sealed class PeerReader(
             var finished = await Task.WhenAny(pending).ConfigureAwait(false);
             pending.Remove(finished);
             if (await finished.ConfigureAwait(false) is { } answer && !faults.BlocksAddress(answer.Address) &&
-                !answered.Contains(answer.From) && replica.TakeReadAnswer(answer.From, answer.Cluster, video, answer.Counter))
+                !answered.Contains(answer.From) && replica.TakeReadAnswer(answer.Address, answer.From, answer.Cluster, video, answer.Counter))
             {
                 answered.Add(answer.From);
             }

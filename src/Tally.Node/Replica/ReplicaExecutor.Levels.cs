@@ -52,11 +52,11 @@ public sealed partial class ReplicaExecutor
     }
 
     /// <summary>Takes a peer's answer to a read (merged, and appended, if it is of this cluster); true when it counts.</summary>
-    public bool TakeReadAnswer(ReplicaId from, ClusterId? cluster, VideoId video, GCounter counter)
+    public bool TakeReadAnswer(string address, ReplicaId from, ClusterId? cluster, VideoId video, GCounter counter)
     {
         lock (_sync)
         {
-            var taken = Replica.TakeReadAnswer(from, cluster, video, counter);
+            var taken = Replica.TakeReadAnswer(address, from, cluster, video, counter);
             Pump();
             return taken;
         }

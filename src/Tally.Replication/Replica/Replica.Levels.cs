@@ -17,6 +17,20 @@ public sealed partial class Replica
     /// <summary>Answers waiting for their write level.</summary>
     public int LevelWaits => _levelWaits.Count;
 
+    /// <summary>The counted answers waiting for their write level (a copy): their views are durable here already, so
+    /// a host that dies now leaves them indeterminate for the client, never uncounted.</summary>
+    public IReadOnlyList<ViewAnswer> LevelWaiting => [.. _levelWaits.Select(w => w.Answer)];
+
+    /// <summary>What a level counts now, as ids: this replica, the counted peers, and the addresses of seeds not yet
+    /// known by id (for checkers comparing two replicas' views of the cluster).</summary>
+    public IReadOnlySet<string> LevelMemberKeys()
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal) { Id.Value };
+        keys.UnionWith(_node.LevelPeers().Select(p => p.Id.Value));
+        keys.UnionWith(_node.UnknownSeeds());
+        return keys;
+    }
+
     /// <summary>The earliest time a waiting write times out, or null: a host that is not ticked more often than
     /// <see cref="ReplicaOptions.LevelTimeout"/> calls <see cref="TakeReady"/> then.</summary>
     public DateTimeOffset? LevelDeadline => _levelWaits.Count == 0 ? null : _levelWaits[0].Deadline; // added in time order
@@ -46,9 +60,13 @@ public sealed partial class Replica
     /// asker belongs to another cluster (nothing of another cluster is read or merged).</summary>
     public GCounter? ReadFor(VideoId video, ClusterId? asker) => SameCluster(asker) ? _node.State.Get(video) : null;
 
-    /// <summary>Takes a peer's answer to a read: merges its entries into the state (read repair, appended like a gossip
-    /// merge) when it comes from another replica of this cluster. Returns whether it counts towards the read level.</summary>
-    public bool TakeReadAnswer(ReplicaId from, ClusterId? cluster, VideoId video, GCounter counter)
+    /// <summary>Takes a peer's answer to a read, given at <paramref name="address"/>: merges its entries into the state
+    /// (read repair, appended like a gossip merge) when it comes from another replica of this cluster. Returns whether
+    /// it counts towards the read level: only a replica the level counts does (a counted member, or the replica
+    /// behind a seed not yet known by id). A replica this one does not count yet, such as the new replica of a lost disk
+    /// answering at its old replica's address, is merged but does not count: counting it in place of the old one
+    /// would let a majority read miss a majority write (the simulator found this; swarm seed 733).</summary>
+    public bool TakeReadAnswer(string address, ReplicaId from, ClusterId? cluster, VideoId video, GCounter counter)
     {
         if (from == Id || !SameCluster(cluster))
         {
@@ -66,7 +84,8 @@ public sealed partial class Replica
                 TakeMerged(changed);
             }
         }
-        return true;
+        return _node.LevelPeers().Any(p => p.Id == from) ||
+            !_node.Knows(from) && _node.UnknownSeeds().Contains(address, StringComparer.OrdinalIgnoreCase);
     }
 
     bool SameCluster(ClusterId? other) => other is { } id && _node.Cluster.Id is { } own && id == own;

@@ -161,19 +161,36 @@ public class LevelTests
     [Fact]
     public void TakeReadAnswer_MergesEntries_OnlyFromAnotherReplicaOfTheSameCluster()
     {
-        var h = new Harness("n1", cluster: Prod);
+        var h = new Harness("n1", seeds: ["n2"], cluster: Prod);
         var n2 = ReplicaId.Parse("n2");
         var counter = GCounter.Empty.Increment(n2, 5);
-        Assert.False(h.Replica.TakeReadAnswer(n2, ClusterId.Parse("other"), V, counter));
-        Assert.False(h.Replica.TakeReadAnswer(n2, null, V, counter));
-        Assert.False(h.Replica.TakeReadAnswer(h.Id, Prod.Id, V, counter));
+        Assert.False(h.Replica.TakeReadAnswer("n2", n2, ClusterId.Parse("other"), V, counter));
+        Assert.False(h.Replica.TakeReadAnswer("n2", n2, null, V, counter));
+        Assert.False(h.Replica.TakeReadAnswer("n2", h.Id, Prod.Id, V, counter));
         Assert.Equal((UInt128)0, h.Replica.Read(V).Value);
 
-        Assert.True(h.Replica.TakeReadAnswer(n2, Prod.Id, V, counter));
+        Assert.True(h.Replica.TakeReadAnswer("n2", n2, Prod.Id, V, counter));
         h.Pump();
         Assert.Equal((UInt128)5, h.Replica.Read(V).Value);
         var merge = Assert.Single(h.InFlightOf(AppendKind.Merge)); // read repair is stored like a gossip merge
         Assert.Equal(5UL, h.InFlight[merge].Delta.EntryOf(V, n2));
+    }
+
+    /// <summary>Swarm seed 733: the reader counted n3's old replica (not yet down), the new replica of n3's lost disk
+    /// answered at the same address and was counted in its place, and a majority read missed a majority write that
+    /// n3's old replica and n1 had acknowledged.</summary>
+    [Fact]
+    public void TakeReadAnswer_MergesButDoesNotCount_AReplicaTheLevelDoesNotCount()
+    {
+        var h = new Harness("n1", cluster: Prod);
+        var old = new MemberRecord(ReplicaId.Parse("n3~0000000001"), "n3", 100, 1, Left: false);
+        h.Receive(Push(old) with { ClusterId = Prod.Id });
+        var successor = ReplicaId.Parse("n3~0000000002");
+        var counter = GCounter.Empty.Increment(successor, 2);
+
+        Assert.False(h.Replica.TakeReadAnswer("n3", successor, Prod.Id, V, counter), "an unknown replica at a counted member's address does not count");
+        Assert.Equal((UInt128)2, h.Replica.Read(V).Value); // merged all the same: merging is always safe
+        Assert.True(h.Replica.TakeReadAnswer("n3", old.Id, Prod.Id, V, GCounter.Empty));
     }
 
     [Fact]
