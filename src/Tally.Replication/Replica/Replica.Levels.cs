@@ -7,9 +7,13 @@ public sealed partial class Replica
     /// <summary>Answers counted here that wait for their write level, oldest first.</summary>
     readonly List<LevelWait> _levelWaits = [];
 
-    /// <summary>Per peer, the version of the last push made for a waiting write (cleared each round, so a lost push
-    /// is made again).</summary>
-    readonly Dictionary<ReplicaId, long> _levelPushed = [];
+    /// <summary>Per peer, the version of the last push made for a waiting write and how many such pushes are
+    /// unanswered (cleared each round, so a lost push is made again).</summary>
+    readonly Dictionary<ReplicaId, (long Version, int Unanswered)> _levelPushed = [];
+
+    /// <summary>Pushes for waiting writes unanswered at once per peer: enough to keep the peer's group commits full
+    /// while the earlier ones wait for its fsync, few enough to stay within the sender's per-peer bound.</summary>
+    const int LevelPushesPerPeerMax = 3;
     IReadOnlyList<ReplicaId>? _selfOnly;
 
     sealed record LevelWait(ViewAnswer Answer, ConsistencyLevel Level, DateTimeOffset Deadline);
@@ -163,23 +167,29 @@ public sealed partial class Replica
         _levelWaits.Clear();
     }
 
-    /// <summary>One push to each peer that has not acknowledged <paramref name="version"/>, unless a push made for a
-    /// waiting write is still unanswered (its answer brings the acknowledgement; the next push then carries whatever
-    /// was committed meanwhile).</summary>
+    /// <summary>A push to each peer that has not acknowledged <paramref name="version"/> and was not pushed this
+    /// version yet, while fewer than <see cref="LevelPushesPerPeerMax"/> such pushes to it are unanswered (their
+    /// answers bring the acknowledgements; each push carries everything committed up to it).</summary>
     void PushForLevels(IReadOnlyList<LevelPeer> peers, long version)
     {
         List<ReplicaId>? targets = null;
+        var current = _node.State.Version;
         foreach (var peer in peers)
         {
             if (peer.Acked >= version)
             {
                 continue;
             }
-            if (_levelPushed.TryGetValue(peer.Id, out var pushed) && pushed > peer.Acked)
+            var (pushed, unanswered) = _levelPushed.GetValueOrDefault(peer.Id);
+            if (peer.Acked >= pushed)
+            {
+                unanswered = 0; // every push made so far is answered
+            }
+            if (pushed >= version || unanswered >= LevelPushesPerPeerMax)
             {
                 continue;
             }
-            _levelPushed[peer.Id] = _node.State.Version;
+            _levelPushed[peer.Id] = (current, unanswered + 1);
             (targets ??= []).Add(peer.Id);
         }
         if (targets is not null)
