@@ -54,6 +54,7 @@ public static class Swarm
         var edge = new Random(Cluster.Derive(seed, 101));
         options.Raises = edge.Next(3) == 0 ? edge.Next(1, 4) : 0;
         options.DiskFailureRate = edge.Next(2) == 0 ? 0 : edge.NextDouble() * 0.05;
+        options.CrashWrittenRate = edge.Next(2) == 0 ? 0 : edge.NextDouble();
         // Write and read levels: a share of the views asks for 2, majority or all replicas, with a level timeout
         // from a few rounds to the node's default (so some levels are met and some time out under the faults).
         var levels = new Random(Cluster.Derive(seed, 102));
