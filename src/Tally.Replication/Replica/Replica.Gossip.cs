@@ -62,11 +62,9 @@ public sealed partial class Replica
         return null;
     }
 
-    /// <summary>A merge changed the state: index the new videos and append the change (messages made from now on wait
-    /// for that append).</summary>
+    /// <summary>A merge changed the state: append the change (messages made from now on wait for that append).</summary>
     void TakeMerged(CounterMap delta)
     {
-        _index.AddNew(_node.State, delta);
         _merges++;
         Fold(delta);
         _mergeWaitingUpTo = _merges;
