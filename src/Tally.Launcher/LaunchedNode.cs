@@ -90,10 +90,22 @@ public sealed class LaunchedNode : IDisposable
         {
             return;
         }
-        if (!Terminate() || !await WaitForExitAsync(timeout).ConfigureAwait(false))
+        if (Terminate() && await WaitForExitAsync(timeout).ConfigureAwait(false))
         {
-            Kill();
+            return;
         }
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the wait and the kill.
+        }
+        // Asynchronously, and until its output has reached end of file: the caller may dispose this object next, and
+        // a line still being delivered to onLine must not race the disposal (the synchronous WaitForExit(ms) returns
+        // before the output readers finish, and blocks a pool thread while the machine is loaded).
+        await WaitForExitAsync(timeout).ConfigureAwait(false);
     }
 
     public void Dispose() => _process.Dispose();
