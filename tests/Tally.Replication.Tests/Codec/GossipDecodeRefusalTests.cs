@@ -40,6 +40,10 @@ public class GossipDecodeRefusalTests
         Refused(Wire.Framed([.. "TG\u0002"u8.ToArray().Take(length)]), "'TG' header");
     }
 
+    [Fact]
+    public void Decode_ReadsPastTheHeader_OfAFourByteBody() =>
+        Refused(Wire.Framed([.. "TG"u8.ToArray(), 2, (byte)GossipKind.Push]), "truncated");
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
@@ -139,6 +143,11 @@ public class GossipDecodeRefusalTests
         Refused(new Wire { Parts = Wire.BucketsPart, DigestBucketCount = 1 << 16, DigestBuckets = [1, 2] }, PastTheEnd);
 
     [Fact]
+    public void Decode_RefusesTheMessage_WhenTheDigestBucketsNeedMoreThanEightBytesEachLeft() =>
+        // 64 buckets need 512 bytes; 2 buckets and the fields after them are far fewer, but more than 64 / 8.
+        Refused(new Wire { Parts = Wire.BucketsPart, DigestBucketCount = 64, DigestBuckets = [1, 2] }, PastTheEnd);
+
+    [Fact]
     public void Decode_RefusesTheMessage_WhenTheDigestVersionIsNegative()
     {
         Refused(new Wire { Parts = Wire.RootPart, DigestVersion = -1 }, Negative);
@@ -211,6 +220,11 @@ public class GossipDecodeRefusalTests
     [Fact]
     public void Decode_RefusesTheMessage_When4096MembersAreAnnouncedButNotThere() =>
         Refused(new Wire { MemberCount = 4096 }, PastTheEnd);
+
+    [Fact]
+    public void Decode_RefusesTheMessage_WhenTheMembersNeedMoreThanFourBytesEachLeft() =>
+        // 100 members need at least 400 bytes; 40 are left, more than 100 / 4.
+        Refused(new Wire { MemberCount = 100, Trailing = new byte[40] }, PastTheEnd);
 
     [Fact]
     public void Decode_ReadsEveryMember_OfAMessageWithMany()
