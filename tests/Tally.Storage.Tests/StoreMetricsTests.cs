@@ -75,6 +75,39 @@ public class StoreMetricsTests
     }
 
     [Fact]
+    public async Task Instruments_CarryTheirUnitsAndADescription()
+    {
+        using var dir = new TempDirectory();
+        using var factory = new MeterFactory();
+        await using var store = new FileStateStore(new StorageOptions { DataDirectory = dir.Path }, new ListLogger<FileStateStore>(), factory);
+        var units = new Dictionary<string, string?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument.Meter.Name == FileStateStore.MeterName)
+            {
+                units[instrument.Name] = instrument.Unit;
+                Assert.False(string.IsNullOrWhiteSpace(instrument.Description), $"{instrument.Name} must say what it counts");
+            }
+        };
+        listener.Start();
+
+        // UCUM units, as OpenTelemetry's semantic conventions write them: dashboards scale and label by them.
+        var expected = new Dictionary<string, string?>
+        {
+            ["tally.storage.appends"] = "{append}",
+            ["tally.storage.flushes"] = "{fsync}",
+            ["tally.storage.bytes_written"] = "By",
+            ["tally.storage.log_bytes"] = "By",
+            ["tally.storage.failures"] = "{failure}",
+            ["tally.storage.recoveries"] = "{recovery}",
+            ["tally.storage.unavailable"] = "{state}",
+            ["tally.storage.snapshots"] = "{snapshot}",
+        };
+        Assert.Equal(expected.OrderBy(e => e.Key), units.OrderBy(e => e.Key));
+    }
+
+    [Fact]
     public async Task Instruments_ReportTheStoreUnavailable_AfterAWriteFails()
     {
         using var dir = new TempDirectory();
