@@ -12,7 +12,7 @@ sealed class BurstConvergence(LocalCluster cluster, NodeClient client, Random ra
     static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
     const int InFlightMax = 8;
 
-    public sealed record Iteration(int Requests, ulong Views, TimeSpan Burst, TimeSpan Convergence);
+    internal sealed record Iteration(int Requests, ulong Views, TimeSpan Burst, TimeSpan Convergence);
 
     public async Task<Iteration> RunOnceAsync(int iteration, int requests, int videos, TimeSpan timeout, CancellationToken ct)
     {

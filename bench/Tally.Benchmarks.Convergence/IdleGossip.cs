@@ -13,7 +13,7 @@ sealed class IdleGossip(LocalCluster cluster, NodeClient client)
 
     /// <summary>What one node's counters gained over a window: rounds, gossip sent (bytes are gossip message bytes,
     /// without HTTP headers), digests sent, and the time spent merging received messages under the replica lock.</summary>
-    public sealed record GossipCost(string Node, double Rounds, double BytesOut, double MessagesOut, double DeltaVideosOut,
+    internal sealed record GossipCost(string Node, double Rounds, double BytesOut, double MessagesOut, double DeltaVideosOut,
         double RepairVideosOut, double Digests, double MergeSeconds, double Merges)
     {
         public double BytesPerRound => Rounds > 0 ? BytesOut / Rounds : double.NaN;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Tally.Launcher;
 
 namespace Tally.Benchmarks.Convergence;
 
@@ -22,7 +23,7 @@ sealed class LocalCluster(string cliPath, int size, TimeSpan gossipInterval) : I
         for (var i = 1; i <= size; i++)
         {
             var id = $"n{i}";
-            _nodes.Add(new LocalNode(cliPath, id, LocalNode.FreePort(), Path.Combine(_root, id)));
+            _nodes.Add(new LocalNode(cliPath, id, FreePorts.Any(), Path.Combine(_root, id)));
         }
         foreach (var node in _nodes)
         {

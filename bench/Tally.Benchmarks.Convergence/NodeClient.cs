@@ -16,7 +16,7 @@ sealed class NodeClient : IDisposable
 
     /// <summary>A node's view of the cluster: enough to judge readiness and convergence. <paramref name="AllAcked"/>:
     /// every other member has acknowledged all of this node's changes, so it has no delta left to send.</summary>
-    public sealed record ClusterInfo(string Phase, int Videos, long Version, long DigestVersion, string Digest, int Alive, bool AllAcked);
+    internal sealed record ClusterInfo(string Phase, int Videos, long Version, long DigestVersion, string Digest, int Alive, bool AllAcked);
 
     public async Task<bool> IsReadyAsync(LocalNode node, CancellationToken ct)
     {

@@ -27,7 +27,7 @@ static partial class SimulateCommand
     static int RunSwarm(int first, int count)
     {
         var failed = 0;
-        long crashes = 0, losses = 0, twins = 0, joins = 0, leaves = 0, messages = 0, raises = 0;
+        long crashes = 0, losses = 0, twins = 0, joins = 0, leaves = 0, messages = 0, raises = 0, written = 0, diskFailures = 0;
         var wall = Stopwatch.StartNew();
         for (var seed = first; seed < first + count; seed++)
         {
@@ -37,13 +37,14 @@ static partial class SimulateCommand
             (crashes, losses, twins) = (crashes + result.Stats.Crashes, losses + result.Stats.DiskLosses, twins + result.Stats.Twins);
             (joins, leaves, messages) = (joins + result.Stats.Joins, leaves + result.Stats.Leaves, messages + result.Delivered);
             raises += result.Stats.RaisesAccepted;
+            (written, diskFailures) = (written + result.Stats.WrittenUnreported, diskFailures + result.Stats.DiskFailures);
             if (!result.Passed)
             {
                 failed++;
                 Console.WriteLine($"FAILED: {result.Describe()}");
             }
         }
-        Console.WriteLine(Invariant($"Swarm: {count - failed} of {count} seeds passed in {wall.Elapsed.TotalSeconds:F1} s: {messages} messages delivered, {crashes} crashes, {losses} disk losses (none guarded), {twins} second processes with a running node's name, {joins} joins, {leaves} leaves, {raises} raises to the edge of the number domain taken."));
+        Console.WriteLine(Invariant($"Swarm: {count - failed} of {count} seeds passed in {wall.Elapsed.TotalSeconds:F1} s: {messages} messages delivered, {crashes} crashes, {losses} disk losses (none guarded), {twins} second processes with a running node's name, {joins} joins, {leaves} leaves, {raises} raises to the edge of the number domain taken, {diskFailures} failed appends, {written} appends written but unreported at a crash."));
         return failed == 0 ? 0 : 1;
     }
 

@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Tally.Dashboard;
 using Tally.Dashboard.Supervision;
+using Tally.Launcher;
 using Tally.Replication;
 
 namespace Tally.Cli;
@@ -112,7 +111,7 @@ static class UpCommand
             await Console.Error.WriteLineAsync($"tally up: the dashboard port {port} is one of the node ports {basePort}..{ports[^1]}.");
             return 1;
         }
-        var busy = ports.Where(p => !IsFree(p)).ToList();
+        var busy = ports.Where(p => !FreePorts.IsFree(p)).ToList();
         if (busy.Count > 0)
         {
             await Console.Error.WriteLineAsync(
@@ -191,20 +190,6 @@ static class UpCommand
             return response.IsSuccessStatusCode;
         }
         catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
-        {
-            return false;
-        }
-    }
-
-    static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
         {
             return false;
         }

@@ -5,19 +5,22 @@ using Tally.Replication;
 
 namespace Tally.Maelstrom;
 
-/// <summary>The Maelstrom protocol around one <see cref="ReplicaNode"/>, as a synchronous step function: a stdin line
-/// in, the stdout lines it causes out; a tick in, the round's gossip out. It answers <c>init</c>, the g-counter
-/// workload's <c>add</c> and <c>read</c> (doc/workloads.md), and Maelstrom error bodies for anything else, and carries
-/// the core's gossip as <c>tally_gossip</c> messages. It decides nothing about replication: that is the core's.</summary>
-/// <remarks>Not thread-safe: <see cref="MaelstromHost"/> serializes calls. Storage is memory only: Maelstrom never
-/// crashes or restarts a node, so an add is counted once it is merged into the replica's memory, and the core's
-/// "send only after the merges are durable" rule holds trivially. The whole counter is one video of the core's map.</remarks>
+/// <summary>The Maelstrom protocol around one <see cref="Replica"/> (the same state machine the HTTP node and the
+/// simulator run), as a synchronous step function: a stdin line in, the stdout lines it causes out; a tick in, the
+/// round's gossip out. It answers <c>init</c>, the g-counter workload's <c>add</c> and <c>read</c>
+/// (doc/workloads.md), and Maelstrom error bodies for anything else, and carries the replica's gossip as
+/// <c>tally_gossip</c> messages. It decides nothing about replication: that is the replica's.</summary>
+/// <remarks>Not thread-safe: <see cref="MaelstromHost"/> serializes calls. Storage is memory only (Maelstrom never
+/// crashes or restarts a node): every append the replica asks for is reported durable at once, in number order, so an
+/// add is answered within the step that took it. The whole counter is one video of the replica's map.</remarks>
 public sealed partial class MaelstromNode(MaelstromOptions options, TimeProvider time, ILogger logger)
 {
-    /// <summary>The one counter of the g-counter workload, as a video of the core's map.</summary>
+    /// <summary>The one counter of the g-counter workload, as a video of the replica's map.</summary>
     internal static readonly VideoId Counter = VideoId.Parse("counter");
 
-    ReplicaNode? _replica;
+    /// <summary>The add each view ticket answers: who asked and its msg_id.</summary>
+    readonly Dictionary<ViewTicket, (Incoming Message, long MsgId)> _waiting = [];
+    Replica? _replica;
     HashSet<string> _nodeIds = [];
     long _nextMsgId;
 
@@ -26,7 +29,7 @@ public sealed partial class MaelstromNode(MaelstromOptions options, TimeProvider
 
     /// <summary>The counter's value as this node knows it (0 before <c>init</c>): a sum of entries, so a
     /// <see cref="UInt128"/> (docs/architecture.md, "Numbers").</summary>
-    public UInt128 Value => _replica?.Count(Counter) ?? 0;
+    public UInt128 Value => _replica?.Read(Counter).Value ?? 0;
 
     /// <summary>Handles one stdin line and returns the lines to write to stdout, in order.</summary>
     public IReadOnlyList<byte[]> Handle(ReadOnlySpan<byte> line)
@@ -57,13 +60,21 @@ public sealed partial class MaelstromNode(MaelstromOptions options, TimeProvider
             "init" => Init(message, msgId),
             _ when _replica is null => [Error(message, msgId, ErrorCode.TemporarilyUnavailable, "not initialized: waiting for init")],
             "add" => Add(_replica, message, msgId),
-            "read" => [Outgoing.ReadOk(_replica.Address, message.Src, NextMsgId(), msgId, _replica.Count(Counter))],
+            "read" => [Outgoing.ReadOk(_replica.Address, message.Src, NextMsgId(), msgId, _replica.Read(Counter).Value)],
             _ => [Error(message, msgId, ErrorCode.NotSupported, $"unsupported request type '{message.Type}': this node serves init, add and read (g-counter)")],
         };
     }
 
-    /// <summary>One gossip round of the core; nothing before <c>init</c>.</summary>
-    public IReadOnlyList<byte[]> Tick() => _replica is null ? [] : Send(_replica, _replica.Tick());
+    /// <summary>One gossip round of the replica; nothing before <c>init</c>.</summary>
+    public IReadOnlyList<byte[]> Tick()
+    {
+        if (_replica is null)
+        {
+            return [];
+        }
+        _replica.Tick();
+        return Execute(_replica);
+    }
 
     IReadOnlyList<byte[]> Init(Incoming message, long msgId)
     {
@@ -80,8 +91,9 @@ public sealed partial class MaelstromNode(MaelstromOptions options, TimeProvider
         var seed = options.Seed ?? Random.Shared.Next();
         // Every node starts empty at init and Maelstrom never restarts one, so the state is new, not a lost disk:
         // the replica takes adds at once instead of waiting to recover from peers.
-        _replica = new ReplicaNode(ReplicaId.Parse(nodeId), nodeId, Math.Max(1, time.GetUtcNow().ToUnixTimeMilliseconds()),
+        var core = new ReplicaNode(ReplicaId.Parse(nodeId), nodeId, Math.Max(1, time.GetUtcNow().ToUnixTimeMilliseconds()),
             options.Replication, time, new Random(seed), new CounterMap(), nodeIds.Where(n => n != nodeId));
+        _replica = new Replica(core, options.Replica, time);
         _nodeIds = nodeIds;
         Log.Initialized(logger, nodeId, nodeIds.Count, seed);
         return [Outgoing.Reply(nodeId, message.Src, NextMsgId(), msgId, "init_ok")];
@@ -114,23 +126,19 @@ public sealed partial class MaelstromNode(MaelstromOptions options, TimeProvider
         return nodeIds.Contains(nodeId);
     }
 
-    IReadOnlyList<byte[]> Add(ReplicaNode replica, Incoming message, long msgId)
+    List<byte[]> Add(Replica replica, Incoming message, long msgId)
     {
         if (!message.Body.TryGetProperty("delta", out var d) || d.ValueKind != JsonValueKind.Number || !d.TryGetUInt64(out var delta))
         {
             return [Error(message, msgId, ErrorCode.MalformedRequest, "add needs delta, a non-negative integer (a g-counter only grows)")];
         }
-        var batch = new CounterMap();
-        try
+        if (delta == 0)
         {
-            replica.PrepareView(batch, Counter, delta);
+            // The workload's "add 0": nothing to count, so nothing to commit.
+            return [Outgoing.Reply(replica.Address, message.Src, NextMsgId(), msgId, "add_ok")];
         }
-        catch (CounterOverflowException e)
-        {
-            return [Error(message, msgId, ErrorCode.Abort, e.Message)];
-        }
-        replica.ApplyOwn(batch); // memory is this host's storage: the add is now counted
-        return [Outgoing.Reply(replica.Address, message.Src, NextMsgId(), msgId, "add_ok")];
+        _waiting[replica.Submit(ViewRequest.Add(Counter, delta))] = (message, msgId);
+        return Execute(replica);
     }
 
     List<byte[]> Gossip(Incoming message)
@@ -146,31 +154,65 @@ public sealed partial class MaelstromNode(MaelstromOptions options, TimeProvider
             Log.GossipDropped(logger, message.Src, gossip is null ? error : $"sender address '{gossip.Sender.Address}' is not its src");
             return [];
         }
-        return Send(_replica, _replica.Receive(gossip));
+        if (_replica.Receive(gossip) is { } refused)
+        {
+            Log.GossipDropped(logger, message.Src, refused.Detail);
+        }
+        return Execute(_replica);
     }
 
-    List<byte[]> Send(ReplicaNode replica, Effects effects)
+    /// <summary>Carries out what the replica asks until it asks nothing more: appends and snapshots are durable at
+    /// once (memory is this host's storage), in number order; messages become gossip lines, answers replies.</summary>
+    List<byte[]> Execute(Replica replica)
     {
-        if (effects.Messages.Count == 0)
+        var lines = new List<byte[]>();
+        for (var ready = replica.TakeReady(); !ready.IsEmpty; ready = replica.TakeReady())
         {
-            return [];
-        }
-        var lines = new List<byte[]>(effects.Messages.Count);
-        foreach (var (address, gossip) in effects.Messages)
-        {
-            // Maelstrom rejects a message to a node it does not know; the core only addresses seeds and the senders
-            // it heard from, which are all in node_ids.
-            if (_nodeIds.Contains(address))
+            var snapshot = ready.Snapshot?.Number;
+            foreach (var append in ready.Appends)
             {
-                lines.Add(Outgoing.Gossip(replica.Address, address, GossipCodec.Encode(gossip)));
+                if (snapshot < append.Number)
+                {
+                    replica.SnapshotDone(snapshot.Value);
+                    snapshot = null;
+                }
+                replica.AppendDurable(append.Number);
             }
-            else
+            if (snapshot is { } number)
             {
-                Log.GossipDropped(logger, address, "not a node of this cluster");
+                replica.SnapshotDone(number);
+            }
+            foreach (var (address, gossip) in ready.Messages)
+            {
+                // Maelstrom rejects a message to a node it does not know; the core only addresses seeds and the
+                // senders it heard from, which are all in node_ids.
+                if (_nodeIds.Contains(address))
+                {
+                    lines.Add(Outgoing.Gossip(replica.Address, address, GossipCodec.Encode(gossip)));
+                }
+                else
+                {
+                    Log.GossipDropped(logger, address, "not a node of this cluster");
+                }
+            }
+            foreach (var answer in ready.Answers)
+            {
+                if (_waiting.Remove(answer.Ticket, out var asked))
+                {
+                    lines.Add(Answer(replica, answer, asked.Message, asked.MsgId));
+                }
             }
         }
         return lines;
     }
+
+    byte[] Answer(Replica replica, ViewAnswer answer, Incoming message, long msgId) => answer.Status switch
+    {
+        ViewStatus.Ok => Outgoing.Reply(replica.Address, message.Src, NextMsgId(), msgId, "add_ok"),
+        ViewStatus.Busy => Error(message, msgId, ErrorCode.TemporarilyUnavailable, answer.Detail ?? "busy"),
+        // Every other refusal is definite too: the replica counted nothing.
+        _ => Error(message, msgId, ErrorCode.Abort, answer.Detail ?? answer.Status.ToString()),
+    };
 
     byte[] Error(Incoming message, long msgId, ErrorCode code, string text)
     {

@@ -10,6 +10,10 @@ public sealed class MaelstromOptions
     /// Maelstrom test lasts seconds, not hours.</summary>
     public ReplicationOptions Replication { get; init; } = new() { GossipInterval = TimeSpan.FromMilliseconds(100) };
 
+    /// <summary>The replica's rules (commits in flight, queue limits), the same options type and defaults as the HTTP
+    /// node's.</summary>
+    public ReplicaOptions Replica { get; init; } = new();
+
     /// <summary>Seed of the core's <see cref="Random"/> (peer choice); null draws one and logs it.</summary>
     public int? Seed { get; init; }
 

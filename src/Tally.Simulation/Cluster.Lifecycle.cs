@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tally.Crdt;
 using Tally.Replication;
 
@@ -82,8 +83,56 @@ public sealed partial class Cluster
             return;
         }
         Stats.Crashes++;
+        WriteUnreported(node);
         Stop(node, NodeStatus.Down);
         Trace.Event(Time.Now, "crash", index, 0);
+    }
+
+    /// <summary>Keys of the requests a crash left written and unanswered (a retry of one is answered from the stored key).</summary>
+    readonly HashSet<long> _writtenKeys = [];
+
+    /// <summary>Some appends and snapshots in flight reached the disk before the crash, but their completion never
+    /// reached the replica: durable, unanswered. The views they hold are counted (they are on a disk), so they join
+    /// what the cluster must converge to: exactly the rise of the replica's durable own entries, since every view
+    /// below it was answered when it became durable. A client's retry finds their key stored and counts nothing.</summary>
+    void WriteUnreported(SimNode node)
+    {
+        if (_options.CrashWrittenRate <= 0)
+        {
+            return;
+        }
+        foreach (var number in node.Disk.InFlightNumbers)
+        {
+            if (_crashWrites.NextDouble() >= _options.CrashWrittenRate)
+            {
+                continue;
+            }
+            Stats.WrittenUnreported++;
+            Trace.Event(Time.Now, "written-unreported", node.Index, number);
+            if (node.Disk.Complete(number) is { Kind: AppendKind.Own } own)
+            {
+                foreach (var key in own.Keys.Select(k => long.Parse(k.Key.AsSpan(1), CultureInfo.InvariantCulture)))
+                {
+                    // An append also carries the keys of the open appends it covers, some answered already (a later
+                    // append that covered them was durable first).
+                    if (_countedKeys.Add(key))
+                    {
+                        _writtenKeys.Add(key);
+                    }
+                }
+                var before = own.Delta.Videos.Select(v => (Video: Checkers.VideoIndex(v), Durable: Checkers.DurableOwn(node.Index, Checkers.VideoIndex(v)))).ToList();
+                Checkers.OnDurable(node, own.Delta);
+                foreach (var (video, durable) in before)
+                {
+                    var added = Checkers.DurableOwn(node.Index, video) - durable;
+                    _acknowledged[video] += added;
+                    AcknowledgedTotal += added;
+                    Stats.ViewsWrittenUnanswered += (long)added;
+                }
+                Checkers.OnTargetChanged();
+            }
+            Checkers.OnFlushed(node);
+        }
     }
 
     /// <summary>Restarts a crashed node, with its disk or (<paramref name="loseDisk"/>) with a blank one: then it is a

@@ -12,6 +12,9 @@ public sealed partial class Cluster
     public const int RetriesPerNodeMax = 16;
 
     readonly Dictionary<int, Queue<KeyedRequest>> _recentRequests = [];
+
+    /// <summary>Keys whose views were counted (answered, or written by a crash unanswered), while a retry may come.</summary>
+    readonly HashSet<long> _countedKeys = [];
     long _nextKey;
 
     readonly record struct KeyedRequest(long Key, int Video, ulong Amount);
@@ -35,7 +38,7 @@ public sealed partial class Cluster
             recent.Enqueue(new KeyedRequest(key, video, 1));
             while (recent.Count > RetriesPerNodeMax)
             {
-                recent.Dequeue();
+                _countedKeys.Remove(recent.Dequeue().Key); // never retried: the client forgot it
             }
         }
         return true;
@@ -52,6 +55,17 @@ public sealed partial class Cluster
         foreach (var request in requests)
         {
             RetryAt(Time.Now + IntervalTicks / 2, index, request, attempt: 1);
+        }
+    }
+
+    /// <summary>The views of request <paramref name="key"/> were counted; counting them again (a retry that found no
+    /// stored key) breaks the one promise, whatever the sums say.</summary>
+    void Counted(SimNode node, long key)
+    {
+        if (!_countedKeys.Add(key))
+        {
+            Checkers.Report("exactly-once", $"{node.Address} ({node.Id}) counted request k{key} again: a retry with the same " +
+                "idempotency key must be answered from the stored key");
         }
     }
 

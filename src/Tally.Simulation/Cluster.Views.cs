@@ -91,6 +91,10 @@ public sealed partial class Cluster
         if (answer.Replayed)
         {
             Stats.ViewsReplayed++;
+            if (_writtenKeys.Contains(request.Key))
+            {
+                Stats.RetriesOfWrittenUnreported++;
+            }
             Trace.Event(Time.Now, "replay", node.Index, request.Video);
             return;
         }
@@ -101,6 +105,10 @@ public sealed partial class Cluster
         else
         {
             Stats.ViewsAccepted++;
+        }
+        if (request.Key != 0)
+        {
+            Counted(node, request.Key);
         }
         _acknowledged[request.Video] += answer.Added; // a raise acknowledges what it added, like views
         AcknowledgedTotal += answer.Added;

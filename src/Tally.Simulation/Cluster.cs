@@ -19,6 +19,7 @@ public sealed partial class Cluster
     readonly Random _phases;
     readonly Random _clients;
     readonly Random _diskRandom;
+    readonly Random _crashWrites;
 
     public Cluster(SimulationOptions options)
     {
@@ -31,6 +32,7 @@ public sealed partial class Cluster
         _phases = new Random(Derive(Seed, 2));
         _clients = new Random(Derive(Seed, 3));
         _diskRandom = new Random(Derive(Seed, 8));
+        _crashWrites = new Random(Derive(Seed, 9));
         _videos = [.. Enumerable.Range(0, options.Videos).Select(i => VideoId.Parse($"v{i}"))];
         _acknowledged = new ulong[_videos.Length];
         Checkers = new Checkers(_videos, _nodes, () => Time.Elapsed);

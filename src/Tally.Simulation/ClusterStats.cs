@@ -33,6 +33,14 @@ public sealed class ClusterStats
     public long DiskFailures { get; internal set; }
     public long DiskLosses { get; internal set; }
 
+    /// <summary>Appends and snapshots a crash left written but unreported (<see cref="SimulationOptions.CrashWrittenRate"/>),
+    /// and the views they made durable that no client was answered for (counted all the same).</summary>
+    public long WrittenUnreported { get; internal set; }
+    public long ViewsWrittenUnanswered { get; internal set; }
+
+    /// <summary>Client retries of such requests, answered from the key stored with their views (nothing counted again).</summary>
+    public long RetriesOfWrittenUnreported { get; internal set; }
+
     /// <summary>Second processes started with the name of a running node (a copied configuration).</summary>
     public long Twins { get; internal set; }
 

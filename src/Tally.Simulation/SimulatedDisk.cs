@@ -5,8 +5,8 @@ namespace Tally.Simulation;
 
 /// <summary>One node's disk, as the replica sees a store: appends (and snapshots) are handed to it by number and each
 /// completes on its own after a latency, so they complete out of order; some fail. A completed append is durable; a
-/// crash loses every append still in flight and keeps the completed ones; a lost disk loses everything, the identity
-/// files with it.</summary>
+/// crash loses the appends still in flight except those that reached the disk unreported, and keeps the completed
+/// ones; a lost disk loses everything, the identity files with it.</summary>
 /// <remarks>The replica and cluster ids are written synchronously (the node's <c>replica</c> and <c>cluster</c>
 /// files). Request keys are stored with the append that counts them, as the node's log does.</remarks>
 public sealed class SimulatedDisk
@@ -76,7 +76,11 @@ public sealed class SimulatedDisk
         _snapshots.Remove(number);
     }
 
-    /// <summary>The process died: appends in flight are gone, completed ones stay.</summary>
+    /// <summary>Appends and snapshots handed to the disk and not completed yet, in number order.</summary>
+    public IReadOnlyList<long> InFlightNumbers => [.. _inFlight.Keys.Concat(_snapshots.Keys).Order()];
+
+    /// <summary>The process died: appends in flight are gone, completed ones stay (call <see cref="Complete"/> first
+    /// for those that reached the disk unreported).</summary>
     public void Crash()
     {
         _inFlight.Clear();

@@ -74,6 +74,13 @@ public sealed class SimulationOptions
     [Range(0.0, 0.5)]
     public double DiskFailureRate { get; set; }
 
+    /// <summary>Fraction of the appends and snapshots in flight at a crash that reached the disk anyway: durable, but
+    /// the crash came before their completion was reported to the replica (a crash between "written" and
+    /// "reported"). Their views are counted although no client got an answer; a retry with the same key must find the
+    /// key stored with them and count nothing.</summary>
+    [Range(0.0, 1.0)]
+    public double CrashWrittenRate { get; set; }
+
     /// <summary>Probability per node per round of a crash during the active phase (memory lost, disk kept).</summary>
     [Range(0.0, 1.0)]
     public double CrashRate { get; set; }

@@ -52,6 +52,7 @@ public static class Swarm
         var edge = new Random(Cluster.Derive(seed, 101));
         options.Raises = edge.Next(3) == 0 ? edge.Next(1, 4) : 0;
         options.DiskFailureRate = edge.Next(2) == 0 ? 0 : edge.NextDouble() * 0.05;
+        options.CrashWrittenRate = edge.Next(2) == 0 ? 0 : edge.NextDouble();
         return options;
     }
 

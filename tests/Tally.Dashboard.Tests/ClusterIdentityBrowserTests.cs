@@ -1,6 +1,8 @@
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
+using Tally.Launcher;
+
 namespace Tally.Dashboard.Tests;
 
 /// <summary>What the page keeps belongs to one cluster: a fresh cluster on the same address must not inherit the old
@@ -28,7 +30,7 @@ public sealed class ClusterIdentityBrowserTests : IAsyncLifetime
     {
         await using var node = await StubNode.StartAsync("n1");
         node.Set("cluster-a", "replica-a1", new() { ["v"] = 159, ["old-hit"] = 500 });
-        var port = TestPaths.FreePort();
+        var port = FreePorts.Any();
         await using var dashboard = DashboardApp.Create(new("127.0.0.1", port, [node.Url], null, null, TimeSpan.FromMilliseconds(100)));
         await dashboard.StartAsync(TestContext.Current.CancellationToken);
         var url = $"http://127.0.0.1:{port}/?video=v";
@@ -58,7 +60,7 @@ public sealed class ClusterIdentityBrowserTests : IAsyncLifetime
     {
         await using var node = await StubNode.StartAsync("n1");
         node.Set("cluster-c", "replica-c1", new() { ["v"] = 7 });
-        var port = TestPaths.FreePort();
+        var port = FreePorts.Any();
         await using var dashboard = DashboardApp.Create(new("127.0.0.1", port, [node.Url], null, null, TimeSpan.FromMilliseconds(100)));
         await dashboard.StartAsync(TestContext.Current.CancellationToken);
 
@@ -92,7 +94,7 @@ public sealed class ClusterIdentityBrowserTests : IAsyncLifetime
         await using var node = await StubNode.StartAsync("n1");
         // 2^53 + 1: a JavaScript number would show 9,007,199,254,740,992.
         node.Set("cluster-d", "replica-d1", new() { ["v"] = 9_007_199_254_740_993 });
-        var port = TestPaths.FreePort();
+        var port = FreePorts.Any();
         await using var dashboard = DashboardApp.Create(new("127.0.0.1", port, [node.Url], null, null, TimeSpan.FromMilliseconds(100)));
         await dashboard.StartAsync(TestContext.Current.CancellationToken);
 

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using static Microsoft.Playwright.Assertions;
 
+using Tally.Launcher;
+
 namespace Tally.Dashboard.Tests;
 
 /// <summary>The dashboard page against a real 3-node <c>tally up</c> cluster in headless Chromium. Each scenario uses
@@ -241,7 +243,7 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture) : IC
     public async Task ExternalDashboard_FindsEveryNode_OffersOnlyHttpControls()
     {
         var ct = TestContext.Current.CancellationToken;
-        var port = TestPaths.FreePort();
+        var port = FreePorts.Any();
         await using var dashboard = TallyProcess.Start(
             "dashboard", "--nodes", fixture.Up.NodeUrl(1), "--port", port.ToString(), "--admin-token", fixture.Up.AdminToken);
         await fixture.Up.WaitUntilAsync($"http://127.0.0.1:{port}/alive", ct);

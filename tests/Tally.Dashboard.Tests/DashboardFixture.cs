@@ -1,5 +1,7 @@
 using Microsoft.Playwright;
 
+using Tally.Launcher;
+
 namespace Tally.Dashboard.Tests;
 
 /// <summary>One <c>tally up</c> cluster (3 nodes, short gossip interval) and one headless Debian Chromium, shared by
@@ -22,8 +24,8 @@ public sealed class DashboardFixture : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         _dataRoot = TestPaths.TempDirectory("tally-dashboard-tests");
         // Room for the nodes the add test starts.
-        var basePort = TestPaths.FreePortRange(Nodes + 3);
-        _up = await LocalUp.StartAsync(Nodes, _dataRoot, basePort, TestPaths.FreePort(), ct);
+        var basePort = FreePorts.Range(Nodes + 3);
+        _up = await LocalUp.StartAsync(Nodes, _dataRoot, basePort, FreePorts.Any(), ct);
         (_playwright, Browser) = await LaunchChromiumAsync();
     }
 

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
+using Tally.Launcher;
+
 namespace Tally.Dashboard.Tests;
 
 /// <summary>A stand-in for one node's read API (<c>/cluster</c> with the identity fields of the contract in
@@ -36,7 +38,7 @@ sealed class StubNode : IAsyncDisposable
 
     public static async Task<StubNode> StartAsync(string name)
     {
-        var port = TestPaths.FreePort();
+        var port = FreePorts.Any();
         var url = $"http://127.0.0.1:{port}";
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using Tally.Launcher;
+
 namespace Tally.Dashboard.Tests;
 
 /// <summary><c>tally up</c>'s rough edges as a process: usage errors, a data root in use, node options checked before
@@ -37,9 +39,9 @@ public sealed class UpCommandEdgeTests
         var root = TestPaths.TempDirectory("tally-up-tests");
         try
         {
-            await using var first = await LocalUp.StartAsync(1, root, TestPaths.FreePortRange(1), TestPaths.FreePort(), ct);
+            await using var first = await LocalUp.StartAsync(1, root, FreePorts.Range(1), FreePorts.Any(), ct);
             await using var second = TallyProcess.Start(
-                "up", "--nodes", "1", "--data", root, "--base-port", TestPaths.FreePortRange(1).ToString(), "--port", TestPaths.FreePort().ToString());
+                "up", "--nodes", "1", "--data", root, "--base-port", FreePorts.Range(1).ToString(), "--port", FreePorts.Any().ToString());
             Assert.True(await second.WaitForExitAsync(ExitTimeout), $"The second tally up must refuse at once:\n{second.Output}");
             Assert.Equal(2, second.ExitCode);
             Assert.Contains($"the data root {root} is in use by another tally up (pid {first.Process.Id})", second.Output);
@@ -62,8 +64,8 @@ public sealed class UpCommandEdgeTests
         var root = TestPaths.TempDirectory("tally-up-tests");
         try
         {
-            var basePort = TestPaths.FreePortRange(3);
-            var dashboardPort = TestPaths.FreePort();
+            var basePort = FreePorts.Range(3);
+            var dashboardPort = FreePorts.Any();
             await using (var up = await LocalUp.StartAsync(2, root, basePort, dashboardPort, ct))
             {
                 using var added = await up.Http.PostAsync($"{up.DashboardUrl}/api/nodes", null, ct);
@@ -98,7 +100,7 @@ public sealed class UpCommandEdgeTests
         var root = TestPaths.TempDirectory("tally-up-tests");
         try
         {
-            await using var up = await LocalUp.StartAsync(1, root, TestPaths.FreePortRange(1), TestPaths.FreePort(), ct);
+            await using var up = await LocalUp.StartAsync(1, root, FreePorts.Range(1), FreePorts.Any(), ct);
             var node = Assert.Single(up.Process.ChildIds());
             // A frozen node (as on a machine under heavy load) cannot stop in time: tally up waits its stop timeout
             // (10 s), then kills it. That outlasts System.CommandLine's default 2 s, which used to end tally up with 143.

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using Tally.Launcher;
+
 namespace Tally.Dashboard.Tests;
 
 /// <summary><c>tally up</c> as a process: supervision, a clean stop on SIGTERM with no node left behind, and a resume
@@ -14,8 +16,8 @@ public sealed class UpCommandTests
         var root = TestPaths.TempDirectory("tally-up-tests");
         try
         {
-            var basePort = TestPaths.FreePortRange(2);
-            var dashboardPort = TestPaths.FreePort();
+            var basePort = FreePorts.Range(2);
+            var dashboardPort = FreePorts.Any();
             const string video = "resume-video";
             string secrets;
             await using (var up = await LocalUp.StartAsync(2, root, basePort, dashboardPort, ct))
@@ -56,7 +58,7 @@ public sealed class UpCommandTests
         var root = TestPaths.TempDirectory("tally-up-tests");
         try
         {
-            await using var up = await LocalUp.StartAsync(2, root, TestPaths.FreePortRange(2), TestPaths.FreePort(), ct);
+            await using var up = await LocalUp.StartAsync(2, root, FreePorts.Range(2), FreePorts.Any(), ct);
             var victim = up.Process.ChildIds().Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("\0--id\0n2\0", StringComparison.Ordinal));
             TallyProcess.KillHard(victim);
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Tally.Launcher;
 
 namespace Tally.Deploy.Tests;
 
@@ -24,7 +24,7 @@ public sealed class ComposeClusterTests(OfflineImage image)
         image.Require();
         foreach (var port in new[] { 8000, 8001, 8002, 8003, 8004, 8005 })
         {
-            Assert.True(IsFree(port), $"127.0.0.1:{port} is taken: the README's compose file publishes 8000-8005; stop what listens there.");
+            Assert.True(FreePorts.IsFree(port), $"127.0.0.1:{port} is taken: the README's compose file publishes 8000-8005; stop what listens there.");
         }
         var clock = Stopwatch.StartNew();
         await using var compose = new ComposeProject(["docker-compose.yml"]);
@@ -160,18 +160,4 @@ public sealed class ComposeClusterTests(OfflineImage image)
         JsonValueKind.Number when count.TryGetUInt64(out var n) => n,
         _ => null,
     };
-
-    static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }

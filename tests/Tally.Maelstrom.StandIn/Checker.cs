@@ -5,14 +5,14 @@ namespace Tally.Maelstrom.StandIn;
 /// <param name="MaelstromValid">Maelstrom's own verdict: every ok final read is acceptable.</param>
 /// <param name="Acceptable">The closed ranges a final read may fall in.</param>
 /// <param name="Errors">Why not valid; empty when valid.</param>
-public sealed record CheckResult(bool Valid, bool MaelstromValid, long DefiniteSum, IReadOnlyList<(long Lower, long Upper)> Acceptable,
+internal sealed record CheckResult(bool Valid, bool MaelstromValid, long DefiniteSum, IReadOnlyList<(long Lower, long Upper)> Acceptable,
     IReadOnlyList<long> FinalReads, IReadOnlyList<string> Errors);
 
 /// <summary>The g-counter checker (maelstrom/workload/pn_counter.clj, which g-counter reuses): every ok final read
 /// must equal the sum of the ok adds plus the deltas of any subset of the indeterminate (info) adds. The stand-in adds
 /// stricter checks Maelstrom leaves out: every node answered its final read; no read, final or not, exceeds the adds
 /// that might have happened before it completed; and a node's reads never go down.</summary>
-public static class Checker
+internal static class Checker
 {
     public static CheckResult Check(History history, IReadOnlyList<string> nodes)
     {

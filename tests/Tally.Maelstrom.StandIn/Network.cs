@@ -140,7 +140,7 @@ sealed class Network(StandInOptions options, Random random)
 
 /// <summary>Traffic counts. Messages and bytes are those between nodes (not clients), as sent; bytes are the stdout
 /// lines the senders wrote, newline included.</summary>
-public sealed record NetworkStats
+internal sealed record NetworkStats
 {
     public long Messages { get; set; }
     public long Bytes { get; set; }

@@ -5,7 +5,7 @@ namespace Tally.Maelstrom.StandIn;
 
 /// <summary>What a run did and the verdict. Traffic is given for the main phase (<paramref name="Main"/>, up to the
 /// final heal) and for the whole run (<paramref name="All"/>, through the recovery wait and the final reads).</summary>
-public sealed record RunResult(StandInOptions Options, bool Initialized, CheckResult Check, IReadOnlyList<Op> Ops,
+internal sealed record RunResult(StandInOptions Options, bool Initialized, CheckResult Check, IReadOnlyList<Op> Ops,
     NetworkStats Main, NetworkStats All, IReadOnlyList<string> Events, IReadOnlyList<string> Violations, double Seconds)
 {
     public bool Valid => Initialized && Check.Valid && Violations.Count == 0;

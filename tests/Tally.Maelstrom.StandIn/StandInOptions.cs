@@ -2,7 +2,7 @@ namespace Tally.Maelstrom.StandIn;
 
 /// <summary>How latencies are drawn, as Maelstrom's <c>--latency-dist</c>: constant (the mean), uniform (an integer
 /// in [0, 2 mean]) or exponential (with that mean).</summary>
-public enum LatencyDistribution
+internal enum LatencyDistribution
 {
     Constant,
     Uniform,
@@ -10,7 +10,7 @@ public enum LatencyDistribution
 }
 
 /// <summary>One run, named after Maelstrom's <c>test</c> options where it has one (maelstrom/core.clj).</summary>
-public sealed record StandInOptions
+internal sealed record StandInOptions
 {
     /// <summary>The node program and its arguments (Maelstrom's <c>--bin</c> and the arguments after the options).</summary>
     public required string Bin { get; init; }

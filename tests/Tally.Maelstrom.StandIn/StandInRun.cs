@@ -6,7 +6,7 @@ namespace Tally.Maelstrom.StandIn;
 /// <summary>One g-counter test, phase by phase as maelstrom/core.clj builds it: start the nodes and send each
 /// <c>init</c>; for the time limit, clients issue adds and reads at the rate while the nemesis partitions and heals;
 /// then heal, wait for recovery, give every worker one final read, stop the nodes and check the history.</summary>
-public sealed class StandInRun(StandInOptions options, TextWriter log)
+internal sealed class StandInRun(StandInOptions options, TextWriter log)
 {
     readonly Stopwatch _clock = Stopwatch.StartNew();
     readonly History _history = new();

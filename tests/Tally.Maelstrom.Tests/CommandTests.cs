@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using Tally.Launcher;
 
 namespace Tally.Maelstrom.Tests;
 
@@ -12,19 +13,8 @@ public sealed class CommandTests
 
     static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string stdin, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(TallyCli);
-        start.ArgumentList.Add("maelstrom");
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
+        var start = TallyLauncher.Of(TallyCli).StartInfo(["maelstrom", .. args]);
+        start.RedirectStandardInput = true;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);

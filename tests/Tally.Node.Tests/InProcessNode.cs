@@ -45,7 +45,7 @@ sealed class InProcessNode : IAsyncDisposable
         var all = new Dictionary<string, string?>
         {
             ["Node:Id"] = id,
-            ["Node:Listen"] = kestrel ? $"http://127.0.0.1:{Cluster.NodeProcess.FreePort()}" : "http://127.0.0.1:1",
+            ["Node:Listen"] = kestrel ? $"http://127.0.0.1:{Tally.Launcher.FreePorts.Any()}" : "http://127.0.0.1:1",
             ["Node:ClusterKey"] = ClusterKey,
             ["Node:AdminToken"] = AdminToken,
             ["Node:BatchViewsMax"] = "100",

@@ -38,13 +38,7 @@ public sealed class NodeCommandTests
 
     static async Task<(int Code, string Output)> RunAsync(string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(NodeProcess.CliPath);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(Tally.Launcher.TallyLauncher.Of(NodeProcess.CliPath).StartInfo(arguments))!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         // A bound for a loaded machine; the command itself ends in a second or two.
         timeout.CancelAfter(TimeSpan.FromSeconds(120));

@@ -56,34 +56,34 @@ public class ClusterIdentityTests
     [Fact]
     public void Receive_RefusesAndMergesNothing_FromASettledOtherCluster()
     {
-        var cluster = new LoopbackCluster { Cluster = ClusterIdentity.Settled(ClusterId.Parse("prod")) };
-        cluster.Disks["a"] = new CounterMap();
+        var cluster = new Mesh { Cluster = ClusterIdentity.Settled(ClusterId.Parse("prod")) };
         var a = cluster.Add("a", withDisk: true);
         cluster.Cluster = ClusterIdentity.Settled(ClusterId.Parse("test"));
-        cluster.Disks["b"] = new CounterMap();
         var b = cluster.Add("b", withDisk: true, seeds: "a");
         cluster.View("b", "v1", 7);
-        var push = b.Tick().Messages.Single().Message;
-        var effects = a.Receive(GossipCodec.Decode(GossipCodec.Encode(push)));
-        Assert.NotNull(effects.Refused);
-        Assert.Equal("cluster", effects.Refused.Reason);
-        Assert.Empty(effects.Messages);
-        Assert.Null(effects.Persist);
-        Assert.Equal(0UL, a.Count(VideoId.Parse("v1")));
-        Assert.DoesNotContain(a.Members(), m => m.Id.Value == "b");
-        Assert.Equal(1, a.Stats.RefusedForeignCluster);
+        Mesh.TickOnly(b);
+        var push = b.Sent.Single().Message;
+        var refused = a.Replica.Receive(GossipCodec.Decode(GossipCodec.Encode(push)));
+        var ready = a.Pump();
+        Assert.NotNull(refused);
+        Assert.Equal("cluster", refused.Reason);
+        Assert.Empty(ready.Messages);
+        Assert.Empty(ready.Appends);
+        Assert.Empty(a.Sent);
+        Assert.Equal((UInt128)0, a.Replica.Read(VideoId.Parse("v1")).Value);
+        Assert.DoesNotContain(a.Replica.Members(), m => m.Id.Value == "b");
+        Assert.Equal(1, a.Replica.GossipStats.RefusedForeignCluster);
     }
 
     [Fact]
     public void Receive_AdoptsTheClusterId_WhenItHasNoneYet()
     {
-        var cluster = new LoopbackCluster { Cluster = ClusterIdentity.Settled(ClusterId.Parse("prod")) };
-        cluster.Disks["a"] = new CounterMap();
+        var cluster = new Mesh { Cluster = ClusterIdentity.Settled(ClusterId.Parse("prod")) };
         cluster.Add("a", withDisk: true);
         cluster.Cluster = default;
         var joiner = cluster.Add("b", withDisk: false, seeds: "a");
-        Assert.Null(joiner.Cluster.Id);
+        Assert.Null(joiner.Replica.Cluster.Id);
         cluster.Round();
-        Assert.Equal(ClusterIdentity.Settled(ClusterId.Parse("prod")), joiner.Cluster);
+        Assert.Equal(ClusterIdentity.Settled(ClusterId.Parse("prod")), joiner.Replica.Cluster);
     }
 }

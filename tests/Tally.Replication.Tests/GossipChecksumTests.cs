@@ -12,13 +12,7 @@ public class GossipChecksumTests
     /// wire.</summary>
     static List<byte[]> RealMessages()
     {
-        var cluster = new LoopbackCluster();
-        string[] ids = ["n1", "n2", "n3"];
-        foreach (var id in ids)
-        {
-            cluster.Disks[id] = new CounterMap();
-            cluster.Add(id, withDisk: true, seeds: [.. ids.Where(s => s != id)]);
-        }
+        var cluster = Mesh.Of("n1", "n2", "n3");
         var random = new Random(3);
         for (var r = 0; r < 12; r++)
         {
@@ -78,9 +72,7 @@ public class GossipChecksumTests
     public void Receive_MergesNothing_ForAnyOfTwoThousandCorruptedCopiesOfRealMessages()
     {
         var messages = RealMessages();
-        var target = new LoopbackCluster();
-        target.Disks["n9"] = new CounterMap();
-        var node = target.Add("n9", withDisk: true);
+        var node = new Mesh().Add("n9", withDisk: true);
         var random = new Random(8);
         var kinds = Corruption.Kinds.ToDictionary(k => k, _ => 0);
         var wellFormedWithoutChecksum = 0;
@@ -116,13 +108,14 @@ public class GossipChecksumTests
         }
 
         Assert.True(accepted == 0, $"{accepted} of {copies} corrupted copies were accepted");
-        Assert.True(node.State.Count == 0 && node.State.Version == 0, $"no corrupted copy may change the state; it holds {node.State.Count} videos");
+        Assert.True(node.Replica.VideoCount == 0 && node.Replica.Version == 0 && node.Appends.Count == 0,
+            $"no corrupted copy may change the state; it holds {node.Replica.VideoCount} videos");
         Assert.True(checksumFailures == copies, $"every corrupted copy must fail its checksum before any field is read; {checksumFailures} of {copies} did");
         Assert.All(kinds, k => Assert.True(k.Value > copies / 10, $"every kind of damage must be tried often; {k.Key} was tried {k.Value} times"));
         // Without the checksum a good part of these copies decode as valid messages, and a node would merge them.
         Assert.True(wellFormedWithoutChecksum > copies / 10, $"the corruptions must include damage only the checksum catches; {wellFormedWithoutChecksum} of {copies} were well formed");
         var original = messages.First(b => GossipCodec.Decode(b).HasDelta);
         node.Receive(GossipCodec.Decode(original));
-        Assert.True(node.State.Count > 0, "the undamaged message must still be merged");
+        Assert.True(node.Replica.VideoCount > 0, "the undamaged message must still be merged");
     }
 }

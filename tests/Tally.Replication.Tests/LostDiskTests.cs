@@ -8,17 +8,9 @@ public class LostDiskTests
 {
     static readonly VideoId V = VideoId.Parse("v1");
 
-    static LoopbackCluster ThreeNodes()
-    {
-        var cluster = new LoopbackCluster();
-        string[] ids = ["n1", "n2", "n3"];
-        foreach (var id in ids)
-        {
-            cluster.Disks[id] = new CounterMap();
-            cluster.Add(id, withDisk: true, seeds: [.. ids.Where(s => s != id)]);
-        }
-        return cluster;
-    }
+    static Mesh ThreeNodes() => Mesh.Of("n1", "n2", "n3");
+
+    static UInt128 Count(Harness node) => node.Replica.Read(V).Value;
 
     [Fact]
     public void LostDisk_ViewsTakenWhileTheNewestCopyIsUnreachable_AreAllCounted()
@@ -44,7 +36,7 @@ public class LostDiskTests
         var reborn = cluster.Add("n1", withDisk: false, seeds: ["n2", "n3"]);
         cluster.Round(); // learns the stale 5 from n3
         cluster.View("n1", "v1", 3);
-        Assert.Equal(3UL, reborn.Total(V));
+        Assert.Equal(3UL, reborn.Total("v1"));
 
         cluster.Nodes["n2"] = n2;
         for (var r = 0; r < 6; r++)
@@ -53,15 +45,14 @@ public class LostDiskTests
         }
         foreach (var node in cluster.Nodes.Values)
         {
-            Assert.True(node.Count(V) == 18, $"{node.Id} must count 15 of the old n1 and 3 of the new one, counts {node.Count(V)}");
+            Assert.True(Count(node) == 18, $"{node.Id} must count 15 of the old n1 and 3 of the new one, counts {Count(node)}");
         }
     }
 
     [Fact]
     public void LostDisk_NodeWithoutPeersRejoinsTheClusterThatReachesIt_AndItsViewsCount()
     {
-        var cluster = new LoopbackCluster { Cluster = ClusterIdentity.Minted(ClusterId.Parse("0000000001aaaaaa")) };
-        cluster.Disks["n1"] = new CounterMap();
+        var cluster = new Mesh { Cluster = ClusterIdentity.Minted(ClusterId.Parse("0000000001aaaaaa")) };
         cluster.Add("n1", withDisk: true);
         cluster.Cluster = default;
         cluster.Add("n2", withDisk: true, seeds: "n1");
@@ -70,7 +61,7 @@ public class LostDiskTests
         {
             cluster.Round();
         }
-        var first = cluster.Nodes["n2"].Cluster;
+        var first = cluster.Nodes["n2"].Replica.Cluster;
         Assert.Equal(ClusterId.Parse("0000000001aaaaaa"), first.Id);
 
         // n1 loses its disk and starts again alone: it makes a new (younger) cluster id and takes 2 views at once.
@@ -81,10 +72,10 @@ public class LostDiskTests
         {
             cluster.Round();
         }
-        Assert.Equal(first, reborn.Cluster);
+        Assert.Equal(first, reborn.Replica.Cluster);
         foreach (var node in cluster.Nodes.Values)
         {
-            Assert.True(node.Count(V) == 8, $"{node.Id} must count all 8 acknowledged views, counts {node.Count(V)}");
+            Assert.True(Count(node) == 8, $"{node.Id} must count all 8 acknowledged views, counts {Count(node)}");
         }
     }
 }

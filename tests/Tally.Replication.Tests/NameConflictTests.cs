@@ -10,16 +10,13 @@ public class NameConflictTests
     [Fact]
     public void NameConflicts_ListTheName_WhileTwoLiveReplicasShareIt()
     {
-        var cluster = new LoopbackCluster();
+        var cluster = new Mesh();
         foreach (var id in new[] { "n1", "n2" })
         {
-            cluster.Disks[id] = new CounterMap();
             cluster.Add(id, withDisk: true, seeds: "n1");
         }
         // A copied configuration: a second process named n2, at its own address and with its own disk.
-        var twin = new ReplicaNode(ReplicaId.New("n2", new Random(3)), "n2-copy", 1, cluster.Options, cluster.Time,
-            new Random(4), null, ["n1"]);
-        cluster.Nodes["n2-copy"] = twin;
+        var twin = cluster.Start(ReplicaId.New("n2", new Random(3)), "n2-copy", new ModelDisk(), "n1");
         cluster.View("n2", "v1", 4);
         cluster.View("n2-copy", "v1", 6);
         for (var r = 0; r < 5; r++)
@@ -28,27 +25,28 @@ public class NameConflictTests
         }
         foreach (var node in cluster.Nodes.Values)
         {
-            Assert.True(node.Count(V) == 10, $"{node.Id} must count both processes' views, counts {node.Count(V)}");
-            Assert.True(node.NameConflicts.SequenceEqual(["n2"]), $"{node.Id} must report the name n2 in conflict, reports [{string.Join(", ", node.NameConflicts)}]");
+            var count = node.Replica.Read(V).Value;
+            Assert.True(count == 10, $"{node.Id} must count both processes' views, counts {count}");
+            var names = node.Replica.NameConflicts;
+            Assert.True(names.SequenceEqual(["n2"]), $"{node.Id} must report the name n2 in conflict, reports [{string.Join(", ", names)}]");
         }
-        Assert.True(twin.OwnNameConflict && cluster.Nodes["n2"].OwnNameConflict && !cluster.Nodes["n1"].OwnNameConflict);
-        Assert.Equal(2, cluster.Nodes["n1"].Members().Count(m => m.NameConflict));
+        Assert.True(twin.Replica.OwnNameConflict && cluster.Nodes["n2"].Replica.OwnNameConflict && !cluster.Nodes["n1"].Replica.OwnNameConflict);
+        Assert.Equal(2, cluster.Nodes["n1"].Replica.Members().Count(m => m.NameConflict));
 
         cluster.Nodes.Remove("n2-copy"); // the copy is stopped: the conflict ends once it is no longer alive
         for (var r = 0; r < 10; r++)
         {
             cluster.Round();
         }
-        Assert.Empty(cluster.Nodes["n1"].NameConflicts);
+        Assert.Empty(cluster.Nodes["n1"].Replica.NameConflicts);
     }
 
     [Fact]
     public void NameConflicts_StayEmpty_WhenALostDiskReplacesAReplica()
     {
-        var cluster = new LoopbackCluster();
+        var cluster = new Mesh();
         foreach (var id in new[] { "n1", "n2", "n3" })
         {
-            cluster.Disks[id] = new CounterMap();
             cluster.Add(id, withDisk: true, seeds: "n1");
         }
         for (var r = 0; r < 3; r++)
@@ -59,7 +57,7 @@ public class NameConflictTests
         for (var r = 0; r < 3; r++)
         {
             cluster.Round();
-            Assert.All(cluster.Nodes.Values, n => Assert.Empty(n.NameConflicts));
+            Assert.All(cluster.Nodes.Values, n => Assert.Empty(n.Replica.NameConflicts));
         }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Tally.Crdt;
 
 namespace Tally.Replication.Tests;
@@ -11,19 +12,26 @@ public class NumberLimitTests
     static readonly VideoId V = VideoId.Parse("v1");
     static readonly VideoId W = VideoId.Parse("w1");
 
-    /// <summary>Node <paramref name="id"/> started from a disk holding <paramref name="entries"/> of video v1 (any
-    /// values: a disk or a peer may hold entries a request could never make).</summary>
-    static ReplicaNode NodeWith(LoopbackCluster cluster, string id, params (string Replica, ulong Entry)[] entries) =>
-        NodeWith(cluster, id, [], entries);
-
-    static ReplicaNode NodeWith(LoopbackCluster cluster, string id, string[] seeds, params (string Replica, ulong Entry)[] entries)
+    /// <summary>A disk holding <paramref name="entries"/> of video v1 (any values: a disk or a peer may hold entries
+    /// a request could never make).</summary>
+    static CounterMap DiskWith((string Replica, ulong Entry)[] entries)
     {
         var disk = new CounterMap();
         foreach (var (replica, entry) in entries)
         {
             disk.Join(V, ReplicaId.Parse(replica), entry);
         }
-        cluster.Disks[id] = disk;
+        return disk;
+    }
+
+    /// <summary>The gossip core of node n1, started from a disk holding <paramref name="entries"/>.</summary>
+    static ReplicaNode NodeWith(params (string Replica, ulong Entry)[] entries) =>
+        new(ReplicaId.Parse("n1"), "n1", 1, new ReplicationOptions(), new FakeTimeProvider(Harness.Start), new Random(1), DiskWith(entries), []);
+
+    /// <summary>Node <paramref name="id"/> of <paramref name="cluster"/>, started from a disk holding <paramref name="entries"/>.</summary>
+    static Harness NodeWith(Mesh cluster, string id, string[] seeds, params (string Replica, ulong Entry)[] entries)
+    {
+        cluster.Disks[id] = new ModelDisk(DiskWith(entries));
         return cluster.Add(id, withDisk: true, seeds);
     }
 
@@ -36,7 +44,7 @@ public class NumberLimitTests
     [Fact]
     public void PrepareView_TakesViewsUpToEntryMax_AndRefusesTheNextOne()
     {
-        var node = NodeWith(new LoopbackCluster(), "n1", ("n1", GCounter.EntryMax - 3));
+        var node = NodeWith(("n1", GCounter.EntryMax - 3));
         var batch = new CounterMap();
 
         Assert.Equal(GCounter.EntryMax, node.PrepareView(batch, V, 3));
@@ -51,7 +59,7 @@ public class NumberLimitTests
     {
         // An own entry beyond EntryMax can only come from an old data directory; a view must be refused as an
         // overflow, never wrap around to a lower entry.
-        var node = NodeWith(new LoopbackCluster(), "n1", ("n1", ulong.MaxValue));
+        var node = NodeWith(("n1", ulong.MaxValue));
         var batch = new CounterMap();
 
         var e = Assert.Throws<CounterOverflowException>(() => node.PrepareView(batch, V, 1));
@@ -65,7 +73,7 @@ public class NumberLimitTests
     {
         // Overflow through another replica's entry: only this node's own entry limits its views, and the count is a
         // UInt128, so a peer's huge entry can never turn views away (the wedge of issue 8, scenario 4).
-        var node = NodeWith(new LoopbackCluster(), "n1", ("n1", 5), ("n2", ulong.MaxValue));
+        var node = NodeWith(("n1", 5), ("n2", ulong.MaxValue));
         var batch = new CounterMap();
 
         Assert.Equal(8UL, node.PrepareView(batch, V, 3));
@@ -77,7 +85,7 @@ public class NumberLimitTests
     [Fact]
     public void PrepareRaise_RaisesToSetMax_AndRefusesAboveIt()
     {
-        var node = NodeWith(new LoopbackCluster(), "n1", ("n1", 5));
+        var node = NodeWith(("n1", 5));
         var batch = new CounterMap();
 
         var e = Assert.Throws<CounterOverflowException>(() => node.PrepareRaise(batch, V, GCounter.SetMax + 1));
@@ -94,7 +102,7 @@ public class NumberLimitTests
     [Fact]
     public void PrepareRaise_RefusesARaise_ThatWouldTakeTheCountPastSetMax()
     {
-        var node = NodeWith(new LoopbackCluster(), "n1", ("n1", 5), ("n2", GCounter.SetMax - 10));
+        var node = NodeWith(("n1", 5), ("n2", GCounter.SetMax - 10));
         var batch = new CounterMap();
 
         var e = Assert.Throws<CounterOverflowException>(() => node.PrepareRaise(batch, V, 11));
@@ -109,7 +117,7 @@ public class NumberLimitTests
     [Fact]
     public void PrepareRaise_ChainsOnTheBatch_WhenViewsAreStillInIt()
     {
-        var node = NodeWith(new LoopbackCluster(), "n1", ("n1", 5), ("n2", GCounter.SetMax - 20));
+        var node = NodeWith(("n1", 5), ("n2", GCounter.SetMax - 20));
         var batch = new CounterMap();
         node.PrepareView(batch, V, 10); // entry 15 in the batch, not yet applied
 
@@ -123,7 +131,7 @@ public class NumberLimitTests
     [Fact]
     public void PrepareRaise_ChangesNothing_WhenTheTotalEqualsAnEntryAlreadyPastTheLimits()
     {
-        var node = NodeWith(new LoopbackCluster(), "n1", ("n1", ulong.MaxValue));
+        var node = NodeWith(("n1", ulong.MaxValue));
         var batch = new CounterMap();
 
         Assert.Equal(ulong.MaxValue, node.PrepareRaise(batch, V, ulong.MaxValue));
@@ -136,7 +144,7 @@ public class NumberLimitTests
     {
         // Scenario 4 of issue 8 at the core: one side of a healed partition holds an entry near 2^64, the other 100.
         // The merge used to throw, so the digests differed forever. Now every node counts the exact sum.
-        var cluster = new LoopbackCluster();
+        var cluster = new Mesh();
         NodeWith(cluster, "n1", ["n2", "n3"], ("n1", ulong.MaxValue - 1), ("n9", ulong.MaxValue));
         NodeWith(cluster, "n2", ["n1", "n3"]);
         NodeWith(cluster, "n3", ["n1", "n2"]);
@@ -144,13 +152,14 @@ public class NumberLimitTests
         cluster.View("n3", "w1", 7);
         var expected = (UInt128)ulong.MaxValue - 1 + ulong.MaxValue + 100;
 
-        for (var r = 0; r < 30 && !cluster.Nodes.Values.All(n => n.Count(V) == expected && n.Count(W) == 7); r++)
+        static UInt128 Count(Harness node, VideoId video) => node.Replica.Read(video).Value;
+        for (var r = 0; r < 30 && !cluster.Nodes.Values.All(n => Count(n, V) == expected && Count(n, W) == 7); r++)
         {
             cluster.Round();
         }
 
-        Assert.All(cluster.Nodes.Values, n => Assert.True(n.Count(V) == expected && n.Count(W) == 7,
-            $"{n.Id} must count {expected} views of v1 and 7 of w1; counts {n.Count(V)} and {n.Count(W)}"));
-        Assert.True(cluster.Nodes.Values.Select(n => n.State.Digest().Root).Distinct().Count() == 1, "the healed replicas must hold equal states");
+        Assert.All(cluster.Nodes.Values, n => Assert.True(Count(n, V) == expected && Count(n, W) == 7,
+            $"{n.Id} must count {expected} views of v1 and 7 of w1; counts {Count(n, V)} and {Count(n, W)}"));
+        Assert.True(cluster.Nodes.Values.Select(n => n.Core.State.Digest().Root).Distinct().Count() == 1, "the healed replicas must hold equal states");
     }
 }

@@ -6,17 +6,9 @@ public class ReplicaNodeTests
 {
     static readonly VideoId V = VideoId.Parse("v1");
 
-    static LoopbackCluster FiveNodes()
-    {
-        var cluster = new LoopbackCluster();
-        string[] ids = ["n1", "n2", "n3", "n4", "n5"];
-        foreach (var id in ids)
-        {
-            cluster.Disks[id] = new CounterMap(); // an existing, empty disk: no recovery wait
-            cluster.Add(id, withDisk: true, seeds: [.. ids.Where(s => s != id)]);
-        }
-        return cluster;
-    }
+    static Mesh FiveNodes() => Mesh.Of("n1", "n2", "n3", "n4", "n5");
+
+    static UInt128 Count(Harness node, VideoId video) => node.Replica.Read(video).Value;
 
     [Fact]
     public void Gossip_ConvergesToExactSum_AfterRandomViewsOnFiveNodes()
@@ -36,7 +28,7 @@ public class ReplicaNodeTests
         }
         foreach (var node in cluster.Nodes.Values)
         {
-            var count = Enumerable.Range(1, 3).Aggregate(UInt128.Zero, (s, v) => s + node.Count(VideoId.Parse($"v{v}")));
+            var count = Enumerable.Range(1, 3).Aggregate(UInt128.Zero, (s, v) => s + Count(node, VideoId.Parse($"v{v}")));
             Assert.True(count == sent, $"{node.Id} must count all {sent} views, counts {count}");
         }
     }
@@ -59,8 +51,8 @@ public class ReplicaNodeTests
         {
             cluster.Round();
         }
-        Assert.True(joiner.State.SameStateAs(cluster.Nodes["n1"].State), "the joiner must hold the whole state");
-        Assert.All(cluster.Nodes.Values, n => Assert.Contains(n.Members(), m => m.Id.Value == "n6"));
+        Assert.True(joiner.Core.State.SameStateAs(cluster.Nodes["n1"].Core.State), "the joiner must hold the whole state");
+        Assert.All(cluster.Nodes.Values, n => Assert.Contains(n.Replica.Members(), m => m.Id.Value == "n6"));
     }
 
     [Fact]
@@ -75,18 +67,18 @@ public class ReplicaNodeTests
         var old = cluster.Nodes["n3"].Id;
         var reborn = cluster.Add("n3", withDisk: false, seeds: ["n1", "n2"]);
         Assert.NotEqual(old, reborn.Id);
-        Assert.Equal("n3", reborn.Name);
+        Assert.Equal("n3", reborn.Replica.Name);
 
         cluster.View("n3", "v1", 2); // at once: no recovery wait, its entry is its own from zero
-        Assert.Equal(2UL, reborn.Total(V));
+        Assert.Equal(2UL, reborn.Total("v1"));
         for (var r = 0; r < 5; r++)
         {
             cluster.Round();
         }
         foreach (var node in cluster.Nodes.Values)
         {
-            Assert.True(node.Count(V) == 43, $"{node.Id} must count the old replica's 41 and the new one's 2, counts {node.Count(V)}");
-            Assert.True(node.State.EntryOf(V, old) == 41, $"{node.Id} must keep the old replica's entry forever");
+            Assert.True(Count(node, V) == 43, $"{node.Id} must count the old replica's 41 and the new one's 2, counts {Count(node, V)}");
+            Assert.True(node.Replica.Read(V).EntryOf(old) == 41, $"{node.Id} must keep the old replica's entry forever");
         }
     }
 
@@ -96,17 +88,20 @@ public class ReplicaNodeTests
         var cluster = FiveNodes();
         cluster.View("n2", "v1", 5);
         var leaver = cluster.Nodes["n2"];
-        leaver.BeginLeave();
-        Assert.False(leaver.LeaveComplete, "nothing was handed off yet");
+        leaver.Leave();
+        Assert.True(leaver.Core.IsLeaving, "no own commit is open, so the leave begins at once");
+        Assert.False(leaver.Core.LeaveComplete, "nothing was handed off yet");
+        Assert.Null(leaver.Exit);
         cluster.Round();
-        Assert.True(leaver.LeaveComplete, "a peer must have acknowledged the leaver's state after one round");
+        Assert.True(leaver.Core.LeaveComplete, "a peer must have acknowledged the leaver's state after one round");
+        Assert.True(leaver.Exit?.Reason == ExitReason.Left, "the replica must ask to exit once a peer acknowledged everything");
         cluster.Nodes.Remove("n2");
         for (var r = 0; r < 5; r++)
         {
             cluster.Round();
         }
-        Assert.All(cluster.Nodes.Values, n => Assert.Equal(5UL, n.Count(V)));
-        Assert.All(cluster.Nodes.Values, n => Assert.Equal(MemberStatus.Left, n.Members().Single(m => m.Id.Value == "n2").Status));
+        Assert.All(cluster.Nodes.Values, n => Assert.Equal((UInt128)5, Count(n, V)));
+        Assert.All(cluster.Nodes.Values, n => Assert.Equal(MemberStatus.Left, n.Replica.Members().Single(m => m.Id.Value == "n2").Status));
     }
 
     [Fact]
@@ -122,9 +117,9 @@ public class ReplicaNodeTests
             cluster.Round();
         }
         var node = cluster.Nodes["n1"];
-        var effects = node.Tick();
-        Assert.NotEmpty(effects.Messages);
-        Assert.All(effects.Messages, m => Assert.True(GossipCodec.Encode(m.Message).Length < 1024,
+        Mesh.TickOnly(node);
+        Assert.NotEmpty(node.Sent);
+        Assert.All(node.Sent, m => Assert.True(GossipCodec.Encode(m.Message).Length < 1024,
             $"an idle push must stay under 1 KB, was {GossipCodec.Encode(m.Message).Length} bytes"));
     }
 }

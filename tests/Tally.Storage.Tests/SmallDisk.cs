@@ -2,19 +2,21 @@ using System.Diagnostics;
 
 namespace Tally.Storage.Tests;
 
-/// <summary>A real, small tmpfs mounted on a fresh directory, so a test can fill the disk for real and free it again.
-/// Mounting needs root; without it the test fails with a message that says so. Dispose unmounts and deletes it.</summary>
+/// <summary>A real, small tmpfs mounted on a directory (a fresh one, or e.g. a node's data directory), so a test can
+/// fill the disk for real and free it again. Mounting needs root; without it the test fails with a message that says
+/// so. Dispose unmounts and deletes the directory. (Shared with Tally.Node.Tests as a linked file.)</summary>
 sealed class SmallDisk : IDisposable
 {
     readonly string _filler;
 
-    public SmallDisk(int megabytes)
+    /// <param name="directory">Where to mount it (created); null for a fresh directory under the temp path.</param>
+    public SmallDisk(int megabytes, string? directory = null)
     {
         if (!OperatingSystem.IsLinux() || !Environment.IsPrivilegedProcess)
         {
             Assert.Fail("This test mounts a small tmpfs to fill a disk for real: run it as root on Linux.");
         }
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tally-small-disk-" + Guid.NewGuid().ToString("N"));
+        Path = directory ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "tally-small-disk-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
         Run("mount", "-t", "tmpfs", "-o", $"size={megabytes}m", "tmpfs", Path);
         _filler = System.IO.Path.Combine(Path, "filler");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Tally.Launcher;
 
 namespace Tally.Dashboard.Supervision;
 
@@ -158,21 +159,15 @@ public sealed partial class LocalCluster : INodeSupervisor, IAsyncDisposable
     {
         var id = IdOf(index);
         var url = UrlOf(index - 1);
-        var data = Path.GetFullPath(Path.Combine(_options.DataRoot, id));
-        List<string> args = ["node", "--id", id, "--listen", url, "--data", data];
-        if (peers.Count > 0)
+        var launch = new NodeLaunch(id, url, Path.GetFullPath(Path.Combine(_options.DataRoot, id)))
         {
-            args.AddRange(["--peers", string.Join(',', peers)]);
-        }
-        args.AddRange(_options.ExtraNodeArguments);
-        // Secrets go through the environment (tally node reads TALLY_*), not the command line that ps shows.
-        var environment = new Dictionary<string, string>
-        {
-            ["TALLY_CLUSTER_KEY"] = _options.Secrets.ClusterKey,
-            ["TALLY_ADMIN_TOKEN"] = _options.Secrets.AdminToken,
-            ["TALLY_CLUSTER_ID"] = _options.Secrets.ClusterId ?? "",
+            Peers = peers,
+            Arguments = _options.ExtraNodeArguments,
+            ClusterKey = _options.Secrets.ClusterKey,
+            AdminToken = _options.Secrets.AdminToken,
+            ClusterId = _options.Secrets.ClusterId ?? "",
         };
-        var node = new NodeProcess(id, url, data, args, environment, Path.Combine(LogDirectory, id + ".log"));
+        var node = new NodeProcess(launch, Path.Combine(LogDirectory, id + ".log"));
         node.Exited += OnNodeExited;
         _nodes.Add(node);
         node.Start(_launcher);

@@ -1,28 +1,22 @@
-using System.Diagnostics;
+using Tally.Launcher;
 
 namespace Tally.Dashboard.Supervision;
 
-/// <summary>One supervised node: its fixed launch arguments and the current OS process, if any. Output of every
-/// start is appended to one log file. Thread-safe: the process's exit event and the controls race.</summary>
-sealed class NodeProcess(
-    string id,
-    string url,
-    string dataDirectory,
-    IReadOnlyList<string> arguments,
-    IReadOnlyDictionary<string, string> environment,
-    string logPath) : IDisposable
+/// <summary>One supervised node: its fixed launch and the current OS process, if any. Output of every start is
+/// appended to one log file. Thread-safe: the process's exit event and the controls race.</summary>
+sealed class NodeProcess(NodeLaunch launch, string logPath) : IDisposable
 {
     readonly Lock _lock = new();
     StreamWriter? _log;
-    Process? _process;
+    LaunchedNode? _process;
     NodeProcessState _state = NodeProcessState.Stopped;
     int? _exitCode;
     bool _leaving;
     DateTimeOffset? _startedAt;
     int _starts;
 
-    public string Id => id;
-    public string Url => url;
+    public string Id => launch.Id;
+    public string Url => launch.Url;
 
     /// <summary>Raised after the process exits; the argument is the state it ended in.</summary>
     public event Action<NodeProcess, NodeProcessState, int>? Exited;
@@ -31,7 +25,7 @@ sealed class NodeProcess(
     {
         lock (_lock)
         {
-            return new(id, url, dataDirectory, _state, _state == NodeProcessState.Running ? _process?.Id : null, _exitCode, _startedAt, _starts);
+            return new(Id, Url, launch.DataDirectory, _state, _state == NodeProcessState.Running ? _process?.ProcessId : null, _exitCode, _startedAt, _starts);
         }
     }
 
@@ -52,24 +46,12 @@ sealed class NodeProcess(
         {
             if (_state == NodeProcessState.Running)
             {
-                throw new SupervisorException($"Node {id} is already running (pid {_process?.Id}).");
+                throw new SupervisorException($"Node {Id} is already running (pid {_process?.ProcessId}).");
             }
             _log ??= new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
-            _log.WriteLine($"--- {DateTimeOffset.Now:O} starting {id}: tally {string.Join(' ', arguments)}");
+            _log.WriteLine($"--- {DateTimeOffset.Now:O} starting {Id}: tally {string.Join(' ', launch.CommandLine())}");
             _process?.Dispose();
-            var info = launcher.StartInfo(arguments);
-            foreach (var (name, value) in environment)
-            {
-                info.Environment[name] = value;
-            }
-            var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-            process.OutputDataReceived += (_, e) => WriteLog(e.Data);
-            process.ErrorDataReceived += (_, e) => WriteLog(e.Data);
-            process.Exited += (_, _) => OnExited(process);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            _process = process;
+            _process = LaunchedNode.Start(launch, launcher, WriteLog, OnExited);
             _state = NodeProcessState.Running;
             _exitCode = null;
             _leaving = false;
@@ -89,12 +71,12 @@ sealed class NodeProcess(
     /// <summary>SIGKILL, as a crash would.</summary>
     public void Crash()
     {
-        Process process;
+        LaunchedNode process;
         lock (_lock)
         {
             if (_state != NodeProcessState.Running || _process is null)
             {
-                throw new SupervisorException($"Node {id} is not running.");
+                throw new SupervisorException($"Node {Id} is not running.");
             }
             _state = NodeProcessState.Crashed;
             process = _process;
@@ -105,7 +87,7 @@ sealed class NodeProcess(
     /// <summary>Graceful stop, then a kill once <paramref name="timeout"/> has passed.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
-        Process? process;
+        LaunchedNode? process;
         lock (_lock)
         {
             process = _state == NodeProcessState.Running ? _process : null;
@@ -118,23 +100,10 @@ sealed class NodeProcess(
         {
             return;
         }
-        if (!Signals.TryTerminate(process))
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
+        await process.StopAsync(timeout).ConfigureAwait(false);
     }
 
-    void OnExited(Process process)
+    void OnExited(LaunchedNode process)
     {
         NodeProcessState state;
         int code;
@@ -144,7 +113,7 @@ sealed class NodeProcess(
             {
                 return;
             }
-            code = process.ExitCode;
+            code = process.ExitCode ?? -1;
             _exitCode = code;
             if (_state == NodeProcessState.Running)
             {
@@ -152,7 +121,7 @@ sealed class NodeProcess(
             }
             state = _state;
         }
-        WriteLog($"--- {DateTimeOffset.Now:O} {id} exited with code {code} ({state})");
+        WriteLog($"--- {DateTimeOffset.Now:O} {Id} exited with code {code} ({state})");
         Exited?.Invoke(this, state, code);
     }
 

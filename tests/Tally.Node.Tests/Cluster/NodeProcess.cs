@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
+using Tally.Launcher;
 
 namespace Tally.Node.Tests.Cluster;
 
-/// <summary>One <c>tally node</c> process on 127.0.0.1 and a free port, started by a test and killed by it (by its
-/// <see cref="Process"/> object, never by name). Its data directory and port survive restarts.</summary>
+/// <summary>One <c>tally node</c> process on 127.0.0.1 and a free port, started by a test (with the shared
+/// <see cref="LaunchedNode"/>) and killed by it, never by name. Its data directory and port survive restarts.</summary>
 sealed class NodeProcess : IAsyncDisposable
 {
     public const string ClusterKey = "it-cluster-key";
@@ -17,7 +17,7 @@ sealed class NodeProcess : IAsyncDisposable
         .Single(a => a.Key == "TallyCli").Value!;
 
     readonly ConcurrentQueue<string> _output = new();
-    Process? _process;
+    LaunchedNode? _process;
 
     /// <param name="id">The node's name (<c>--id</c>).</param>
     /// <param name="dataName">The data directory's name under <paramref name="dataRoot"/> (default: the id); a second
@@ -26,7 +26,7 @@ sealed class NodeProcess : IAsyncDisposable
         string? dataName = null, string scheme = "http")
     {
         Id = id;
-        Port = FreePort();
+        Port = FreePorts.Any();
         Url = $"{scheme}://127.0.0.1:{Port}";
         DataDirectory = Path.Combine(dataRoot, dataName ?? id);
         Peers = [.. peers];
@@ -56,69 +56,31 @@ sealed class NodeProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+    public int? ExitCode => _process?.ExitCode;
 
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Output => string.Join('\n', _output.TakeLast(60));
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public void Start()
     {
-        if (!File.Exists(CliPath))
+        var launch = new NodeLaunch(Id, Url, DataDirectory)
         {
-            throw new FileNotFoundException($"Build src/Tally.Cli first: {CliPath} is missing.", CliPath);
-        }
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            Peers = Peers,
+            GossipInterval = GossipInterval,
+            Durability = Durability,
+            ClusterKey = ClusterKey,
+            AdminToken = AdminToken,
+            Arguments = Arguments,
+            Environment = Environment,
             WorkingDirectory = Path.GetDirectoryName(CliPath)!,
         };
-        foreach (var argument in new[]
-                 {
-                     CliPath, "node", "--id", Id, "--listen", Url, "--data", DataDirectory, "--cluster-key", ClusterKey,
-                     "--admin-token", AdminToken, "--gossip-interval", $"{GossipInterval.TotalMilliseconds}ms",
-                     "--durability", Durability,
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        foreach (var argument in Arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        if (Peers.Count > 0)
-        {
-            start.ArgumentList.Add("--peers");
-            start.ArgumentList.Add(string.Join(',', Peers));
-        }
-        foreach (var (key, value) in Environment)
-        {
-            start.Environment[key] = value;
-        }
         _output.Clear();
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
+        _process?.Dispose();
+        _process = LaunchedNode.Start(launch, TallyLauncher.Of(CliPath), Keep);
     }
 
-    void Keep(string? line)
+    void Keep(string line)
     {
-        if (line is null)
-        {
-            return;
-        }
         _output.Enqueue(line);
         while (_output.Count > 200 && _output.TryDequeue(out _))
         {
@@ -126,39 +88,13 @@ sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>kill -9: the process gets no chance to flush or say goodbye.</summary>
-    public void Kill()
-    {
-        if (_process is { HasExited: false } p)
-        {
-            p.Kill();
-            p.WaitForExit(10_000);
-        }
-    }
+    public void Kill() => _process?.Kill();
 
     /// <summary>SIGTERM (what Ctrl+C or <c>docker stop</c> sends): the node finishes its commits, writes a snapshot and exits.</summary>
-    public void Terminate()
-    {
-        if (_process is { HasExited: false } p)
-        {
-            using var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit(10_000);
-        }
-    }
+    public void Terminate() => _process?.Terminate();
 
     /// <summary>Waits for the process to exit on its own; false on timeout.</summary>
-    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await _process!.WaitForExitAsync(cts.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process!.WaitForExitAsync(timeout);
 
     /// <summary>Waits until <c>/health</c> answers <paramref name="status"/>.</summary>
     public async Task WaitForHealthAsync(HttpClient client, HttpStatusCode status, TimeSpan timeout)
@@ -166,9 +102,9 @@ sealed class NodeProcess : IAsyncDisposable
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
         {
-            if (_process is { HasExited: true } p)
+            if (_process is { ExitCode: { } code })
             {
-                throw new InvalidOperationException($"Node {Id} exited with code {p.ExitCode}:\n{Output}");
+                throw new InvalidOperationException($"Node {Id} exited with code {code}:\n{Output}");
             }
             try
             {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Tally.Node.Tests.Cluster;
+using Tally.Storage.Tests;
 
 namespace Tally.Node.Tests.Edges;
 
@@ -79,7 +80,7 @@ public sealed class RetryAndDiskTests
         var root = Path.Combine(Path.GetTempPath(), "tally-disk-tests", Guid.NewGuid().ToString("n"));
         var node = new NodeProcess("n1", root, [], TestCluster.Interval);
         node.Environment["TALLY_Node__StorageProbeInterval"] = "00:00:00.200";
-        var disk = new SmallDisk(node.DataDirectory, megabytes: 4);
+        var disk = new SmallDisk(megabytes: 4, node.DataDirectory);
         try
         {
             node.Start();

@@ -13,22 +13,48 @@ sealed class Harness
 
     public Harness(string id = "n1", ReplicaOptions? options = null, FakeTimeProvider? time = null, string[]? seeds = null,
         ReplicationOptions? replication = null)
+        : this(ReplicaId.Parse(id), id, new ModelDisk(), default, Start.ToUnixTimeMilliseconds(), 0, time ?? new FakeTimeProvider(Start),
+            replication ?? new ReplicationOptions(), seeds ?? [], options)
     {
-        Id = ReplicaId.Parse(id);
+    }
+
+    /// <summary>A replica at <paramref name="address"/> with its own disk and cluster identity; its starts take
+    /// incarnations above <paramref name="incarnation"/> and random seeds from <paramref name="seed"/>.</summary>
+    public Harness(ReplicaId id, string address, ModelDisk disk, ClusterIdentity cluster, long incarnation, int seed,
+        FakeTimeProvider time, ReplicationOptions replication, string[] seeds, ReplicaOptions? options = null)
+    {
+        Id = id;
+        Address = address;
+        Disk = disk;
+        _cluster = cluster;
+        _incarnation = incarnation;
+        _seed = seed;
         Options = options ?? new ReplicaOptions();
-        Replication = replication ?? new ReplicationOptions();
-        Time = time ?? new FakeTimeProvider(Start);
-        Seeds = seeds ?? [];
+        Replication = replication;
+        Time = time;
+        Seeds = seeds;
         Replica = Boot();
     }
 
+    readonly ClusterIdentity _cluster;
+    readonly long _incarnation;
+    readonly int _seed;
+
     public ReplicaId Id { get; }
+    public string Address { get; }
     public ReplicaOptions Options { get; }
     public ReplicationOptions Replication { get; }
     public FakeTimeProvider Time { get; }
     public string[] Seeds { get; }
     public Replica Replica { get; private set; }
-    public ModelDisk Disk { get; } = new();
+
+    /// <summary>The gossip core inside <see cref="Replica"/>, for assertions only (never to drive).</summary>
+    public ReplicaNode Core { get; private set; } = null!;
+
+    public ModelDisk Disk { get; }
+
+    /// <summary>An instant disk: every append and snapshot handed out completes at once, in number order.</summary>
+    public bool Instant { get; init; }
     public SortedDictionary<long, Append> InFlight { get; } = [];
     public Dictionary<ViewTicket, ViewAnswer> Answers { get; } = [];
     public List<Outgoing> Sent { get; } = [];
@@ -41,9 +67,9 @@ sealed class Harness
     Replica Boot()
     {
         _starts++;
-        var node = new ReplicaNode(Id, Id.Value, Start.ToUnixTimeMilliseconds() + _starts * 1000L, Replication, Time,
-            new Random(_starts), Disk.Reload(), Seeds);
-        return new Replica(node, Options, Time, Disk.Keys());
+        Core = new ReplicaNode(Id, Address, _incarnation + _starts * 1000L, Replication, Time, new Random(_seed + _starts),
+            Disk.Reload(), Seeds, _cluster);
+        return new Replica(Core, Options, Time, Disk.Keys());
     }
 
     /// <summary>The process dies: appends in flight are lost (those in <paramref name="written"/> reached the disk
@@ -86,7 +112,26 @@ sealed class Harness
             Assert.Null(Exit);
             Exit = exit;
         }
+        if (Instant)
+        {
+            CompleteEverything();
+        }
         return ready;
+    }
+
+    void CompleteEverything()
+    {
+        while (InFlight.Count > 0 || Snapshot is not null)
+        {
+            if (Snapshot is { } snapshot && (InFlight.Count == 0 || snapshot.Number < InFlight.Keys.First()))
+            {
+                SnapshotDone();
+            }
+            else
+            {
+                Complete(InFlight.Keys.First());
+            }
+        }
     }
 
     public ViewTicket Add(string video, ulong amount = 1, string? key = null) => Submit(ViewRequest.Add(VideoId.Parse(video), amount, key));
@@ -146,6 +191,13 @@ sealed class Harness
         Time.Advance(Replication.GossipInterval);
         Replica.Tick();
         AfterGossipStep?.Invoke(this);
+        Pump();
+    }
+
+    /// <summary>The operator asks the replica to leave.</summary>
+    public void Leave()
+    {
+        Replica.Leave();
         Pump();
     }
 

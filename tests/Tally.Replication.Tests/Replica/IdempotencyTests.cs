@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Tally.Crdt;
 
 namespace Tally.Replication.Tests;
@@ -5,6 +6,55 @@ namespace Tally.Replication.Tests;
 public class IdempotencyTests
 {
     static readonly VideoId V = VideoId.Parse("v");
+
+    [Fact]
+    public void Submit_CountsEveryRequest_WithoutAKey()
+    {
+        var h = new Harness();
+        var first = h.Add("v", 1);
+        var second = h.Add("v", 1);
+        h.CompleteAll();
+
+        Assert.All([first, second], t => Assert.Equal(ViewStatus.Ok, h.AnswerOf(t).Status));
+        Assert.False(h.AnswerOf(second).Replayed, "a request without a key is never a replay");
+        Assert.Equal(0, h.Replica.KeysRemembered);
+        Assert.All(h.Appends.Values, a => Assert.Empty(a.Keys));
+        Assert.Equal(2UL, h.OnDisk("v"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("ключ")]
+    [InlineData("tab\tkey")]
+    public void Submit_Throws_ForAMalformedKey(string key)
+    {
+        var h = new Harness();
+        Assert.Throws<ArgumentException>(() => h.Replica.Submit(ViewRequest.Add(V, 1, key)));
+        Assert.Throws<ArgumentException>(() => h.Replica.Submit(ViewRequest.Add(V, 1, new string('k', IdempotencyRecord.KeyLengthMax + 1))));
+        h.Pump();
+        Assert.Empty(h.InFlight);
+        Assert.Equal(0, h.Replica.KeysRemembered);
+    }
+
+    [Fact]
+    public void Submit_ForgetsTheKeyOfARefusal_WhileLeavingOrStopping()
+    {
+        var leaving = new Harness();
+        leaving.Leave();
+        var stopping = new Harness();
+        stopping.Replica.Stop();
+        foreach (var (h, status) in new[] { (leaving, ViewStatus.Leaving), (stopping, ViewStatus.Stopped) })
+        {
+            var first = h.Add("v", 1, key: "k1");
+            var retry = h.Add("v", 1, key: "k1");
+            Assert.Equal(status, h.AnswerOf(first).Status);
+            Assert.Equal(status, h.AnswerOf(retry).Status);
+            Assert.False(h.AnswerOf(retry).Replayed, "the retry of a refused request is a new request");
+            Assert.Equal(0, h.Replica.KeysRemembered);
+            Assert.Empty(h.InFlight);
+        }
+    }
 
     [Fact]
     public void Submit_ReplaysTheFirstAnswer_ForARetryAfterIt()
@@ -81,10 +131,12 @@ public class IdempotencyTests
         var other = h.Add("v", 4, key: "k1");
         var otherVideo = h.Add("w", 3, key: "k1");
         var raise = h.Submit(ViewRequest.Raise(V, 3, "k1"));
+        var batch = h.Submit(ViewRequest.Batch([new(V, 3)], "k1"));
 
         Assert.Equal(ViewStatus.KeyConflict, h.AnswerOf(other).Status);
         Assert.Equal(ViewStatus.KeyConflict, h.AnswerOf(otherVideo).Status);
         Assert.Equal(ViewStatus.KeyConflict, h.AnswerOf(raise).Status);
+        Assert.Equal(ViewStatus.KeyConflict, h.AnswerOf(batch).Status);
         Assert.False(h.AnswerOf(other).Refused, "a conflict is final: the key stays the first request's");
         h.CompleteAll();
         Assert.Equal(3UL, h.OnDisk("v"));
@@ -101,6 +153,41 @@ public class IdempotencyTests
         Assert.Equal(ViewStatus.Regression, h.AnswerOf(first).Status);
         Assert.Equal(ViewStatus.Regression, h.AnswerOf(retry).Status);
         Assert.True(h.AnswerOf(retry).Replayed);
+
+        var tooHigh = h.Submit(ViewRequest.Raise(V, GCounter.SetMax + 1, "k2"));
+        var again = h.Submit(ViewRequest.Raise(V, GCounter.SetMax + 1, "k2"));
+        Assert.Equal(ViewStatus.Overflow, h.AnswerOf(tooHigh).Status);
+        Assert.Equal(ViewStatus.Overflow, h.AnswerOf(again).Status);
+        Assert.True(h.AnswerOf(again).Replayed);
+        Assert.Empty(h.InFlight);
+    }
+
+    [Fact]
+    public void Submit_AnswersFromKeysLoadedAtStart_InsideTheWindowOnly()
+    {
+        var time = new FakeTimeProvider(Harness.Start);
+        var options = new ReplicaOptions { IdempotencyWindow = TimeSpan.FromMinutes(1) };
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var w = VideoId.Parse("w");
+        var batch = ViewRequest.Batch([new(V, 1), new(w, 2)], "fresh");
+        var node = new ReplicaNode(ReplicaId.Parse("n1"), "n1", 1, new ReplicationOptions(), time, new Random(1), null, []);
+        var replica = new Replica(node, options, time, [
+            new IdempotencyRecord("old", Fingerprints.Of(ViewRequest.Add(V, 1)), now - 60_000, [3]),
+            new IdempotencyRecord("fresh", Fingerprints.Of(batch), now - 59_000, [4, 9]),
+        ]);
+
+        var fresh = replica.Submit(batch);
+        var old = replica.Submit(ViewRequest.Add(V, 1, "old"));
+        var other = replica.Submit(ViewRequest.Batch([new(V, 1), new(w, 3)], "fresh"));
+        var ready = replica.TakeReady();
+
+        var answers = ready.Answers.ToDictionary(a => a.Ticket);
+        Assert.True(answers[fresh] is { Status: ViewStatus.Ok, Replayed: true }, "a loaded key inside the window answers its retry");
+        Assert.Equal([4UL, 9UL], answers[fresh].Totals);
+        Assert.Equal(ViewStatus.KeyConflict, answers[other].Status);
+        Assert.False(answers.ContainsKey(old), "a loaded key past the window is forgotten: its retry is a new request, counted");
+        Assert.Equal(["old"], ready.Appends.Single().Keys.Select(k => k.Key));
+        Assert.Equal(1, replica.QueuedRequests + replica.OwnAppendsInFlight);
     }
 
     [Fact]

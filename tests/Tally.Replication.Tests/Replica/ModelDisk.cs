@@ -4,10 +4,11 @@ namespace Tally.Replication.Tests;
 
 /// <summary>What a store would hold: a snapshot plus the durable records after it, and the idempotency records they
 /// carry. <see cref="Reload"/> is what a restart loads.</summary>
-sealed class ModelDisk
+/// <param name="state">What the disk holds before the first start (any entries, e.g. ones no request could make).</param>
+sealed class ModelDisk(CounterMap? state = null)
 {
     readonly List<Append> _records = [];
-    CounterMap _snapshot = new();
+    CounterMap _snapshot = state?.Clone() ?? new();
     List<IdempotencyRecord> _snapshotKeys = [];
 
     long _coveredBelow;

@@ -18,6 +18,9 @@ public class SnapshotTests
 
         var snapshot = Assert.IsType<SnapshotRequest>(h.Snapshot);
         Assert.Equal(3, snapshot.State.Count);
+        // The keys the replica still remembers: accepted after now - window (a key exactly a window old is forgotten).
+        Assert.Equal(new KeyRetention(h.Time.GetUtcNow().ToUnixTimeMilliseconds() - (long)h.Options.IdempotencyWindow.TotalMilliseconds + 1,
+            h.Options.IdempotencyKeysMax), snapshot.Keys);
         Assert.Equal(3, h.Replica.RowsSinceSnapshot);
         h.SnapshotDone();
         Assert.Equal(0, h.Replica.RowsSinceSnapshot);

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Tally.Dashboard.Supervision;
+namespace Tally.Launcher;
 
 /// <summary>Graceful stop of a child process: SIGTERM on Unix (an ASP.NET Core host shuts down cleanly on it). .NET
 /// has no API to send a signal, so this calls libc's <c>kill</c>.</summary>
-static partial class Signals
+internal static partial class Signals
 {
     const int SigTerm = 15;
 

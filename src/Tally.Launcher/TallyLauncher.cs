@@ -1,12 +1,24 @@
 using System.Diagnostics;
 using System.Reflection;
 
-namespace Tally.Dashboard.Supervision;
+namespace Tally.Launcher;
 
-/// <summary>How to start the running <c>tally</c> executable again: the app host itself, or <c>dotnet tally.dll</c>
-/// when the tool was started through the <c>dotnet</c> muxer.</summary>
+/// <summary>How to start the <c>tally</c> executable: the running one again (<see cref="Current"/>: the app host
+/// itself, or <c>dotnet tally.dll</c> when the tool was started through the <c>dotnet</c> muxer), or a built
+/// <c>tally.dll</c> (<see cref="Of"/>).</summary>
 public sealed record TallyLauncher(string FileName, IReadOnlyList<string> LeadingArguments)
 {
+    /// <summary>Runs <paramref name="tallyDll"/> through the <c>dotnet</c> muxer on the PATH.</summary>
+    /// <exception cref="FileNotFoundException">The dll is not built.</exception>
+    public static TallyLauncher Of(string tallyDll)
+    {
+        if (!File.Exists(tallyDll))
+        {
+            throw new FileNotFoundException($"Build src/Tally.Cli first: {tallyDll} is missing.", tallyDll);
+        }
+        return new("dotnet", [tallyDll]);
+    }
+
     public static TallyLauncher Current()
     {
         var processPath = Environment.ProcessPath
