@@ -15,7 +15,8 @@
 # wrk and the server under test share this machine's cores.
 #
 # Environment: DURATION (10s), WARMUP (3s, same route, other videos), ROUNDS (3), REDIS_REQUESTS (300000),
-# DIAGNOSE (1), NO_BUILD (0), OUT (a file to keep the rows in).
+# DIAGNOSE (1), NO_BUILD (0), OUT (a file to keep the rows in), COMPARE_DLL (another build's tally.dll, e.g. of the
+# commit before a change: its node runs the single-view case too, in every round, as "tally node (COMPARE_LABEL)").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration="${DURATION:-10s}"
@@ -147,7 +148,7 @@ node_cases() {
   local round=$1 durability=$2 label=$3 batch=$4; shift 4
   local port; port=$(free_port)
   local url=http://127.0.0.1:$port tag="$durability-$round-${label// /_}"
-  start "$work/node-$tag.log" env "$@" dotnet "$tally_dll" node --id bench1 --listen "$url" \
+  start "$work/node-$tag.log" env "$@" dotnet "${NODE_DLL:-$tally_dll}" node --id bench1 --listen "$url" \
     --data "$work/data-$tag" --cluster-key bench-cluster-key --admin-token bench-admin-token --durability "$durability"
   local pid=$started
   wait_http "$pid" "$work/node-$tag.log" GET "$url/health"
@@ -191,6 +192,9 @@ for round in $(seq 1 "$rounds"); do
   stop "$bare_pid"
 
   node_cases "$round" fsync fsync 1
+  if [[ -n "${COMPARE_DLL:-}" ]]; then
+    NODE_DLL="$COMPARE_DLL" node_cases "$round" fsync "fsync, ${COMPARE_LABEL:-other build}" 0
+  fi
   if [[ "$diagnose" == 1 ]]; then
     node_cases "$round" none none 1
     # One own-view commit at a time (default 2): bigger groups, fewer fsyncs.

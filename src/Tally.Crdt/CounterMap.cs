@@ -65,6 +65,17 @@ public sealed partial class CounterMap
         }
     }
 
+    /// <summary>The video in <paramref name="slot"/> (0 to <see cref="Count"/> - 1). Slots follow the order in which
+    /// videos first appeared and never change (rows are never removed), so slots from n on are exactly the videos
+    /// added since the map held n: an index of the map can catch up by slot.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="slot"/> is not below <see cref="Count"/>.</exception>
+    public VideoId VideoAt(int slot)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, _count);
+        return VideoId.Trusted(_keys[slot]);
+    }
+
     public bool Contains(VideoId video) => video.Value is not null && FindSlot(video.Value) != None;
 
     /// <summary>Adds <paramref name="amount"/> views to the entry of <paramref name="replica"/> for
@@ -129,6 +140,33 @@ public sealed partial class CounterMap
             Touch(slot);
         }
         return mine;
+    }
+
+    /// <summary><see cref="Join"/> of one whole row, for decoders: <paramref name="columns"/> are this map's columns
+    /// (<see cref="AddReplicas"/>), each with its entry in <paramref name="values"/>. One lookup and one change stamp
+    /// per video instead of one per entry.</summary>
+    internal void JoinRow(VideoId video, ReadOnlySpan<int> columns, ReadOnlySpan<ulong> values)
+    {
+        var slot = SlotOf(video.Value);
+        var row = Row(slot);
+        var grows = false;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            ref var mine = ref row[columns[i]];
+            if (values[i] > mine)
+            {
+                mine = values[i];
+                grows = true;
+            }
+        }
+        if (grows)
+        {
+            Touch(slot);
+        }
+        else
+        {
+            ReleaseIfEmpty(slot);
+        }
     }
 
     /// <summary>The entry of <paramref name="replica"/> for <paramref name="video"/>: for a node's own id, its

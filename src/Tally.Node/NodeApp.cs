@@ -36,6 +36,10 @@ public static class NodeApp
         builder.Logging
             .AddFilter("Microsoft", LogLevel.Warning)
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
+            // Request start/finish lines only; while this category is enabled at any level, hosting starts an Activity
+            // for every request (about 1 us each under load, docs/benchmarks.md). Unhandled errors are logged by
+            // the exception handler's and Kestrel's own categories.
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
             .AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
             .AddFilter("System.Net.Http", LogLevel.Warning)

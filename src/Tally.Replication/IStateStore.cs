@@ -31,6 +31,11 @@ public interface IStateStore
     /// call) and drops the log it covers, keeping the request keys <paramref name="keys"/> retains.</summary>
     ValueTask SnapshotAsync(CounterMap state, KeyRetention keys, CancellationToken ct);
 
+    /// <summary>As <see cref="SnapshotAsync"/>, for a <paramref name="state"/> the caller made for this call and never
+    /// touches again (a <see cref="SnapshotRequest"/>'s copy): a store may keep it instead of copying it. By default
+    /// it is <see cref="SnapshotAsync"/>.</summary>
+    ValueTask SnapshotOwnedAsync(CounterMap state, KeyRetention keys, CancellationToken ct) => SnapshotAsync(state, keys, ct);
+
     /// <summary>True when the store's log has grown enough that a snapshot should be written soon (replay time and
     /// disk use grow with it). Readable from any thread. A store that cannot tell says false: the replica then counts
     /// rows itself (<see cref="ReplicaOptions.SnapshotRowsMin"/>).</summary>

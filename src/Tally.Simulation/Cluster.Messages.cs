@@ -12,7 +12,7 @@ public sealed partial class Cluster
             return; // a tick of a process that crashed
         }
         Scheduler.At(Time.Now + IntervalTicks, e);
-        var before = node.Core!.State.Version;
+        var before = replica.Version;
         replica.Tick();
         Pump(node);
         Checkers.AfterStep(node, before);
@@ -28,7 +28,7 @@ public sealed partial class Cluster
         }
         Stats.MessagesDelivered++;
         Trace.Message(Time.Now, e.From, e.Node, e.Message!);
-        var before = node.Core!.State.Version;
+        var before = replica.Version;
         if (replica.Receive(e.Message!) is { } refused)
         {
             // Every simulated node belongs to one cluster: a refusal splits it for good.
@@ -48,6 +48,7 @@ public sealed partial class Cluster
             return;
         }
         var ready = replica.TakeReady();
+        Stats.OwnAppendsInFlightMax = Math.Max(Stats.OwnAppendsInFlightMax, replica.OwnAppendsInFlight);
         if (ready.Cluster is { } cluster)
         {
             node.Disk.Cluster = cluster;

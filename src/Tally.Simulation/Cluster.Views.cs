@@ -133,7 +133,7 @@ public sealed partial class Cluster
         {
             return; // the process crashed before this completed
         }
-        var before = node.Core!.State.Version;
+        var before = replica.Version;
         var snapshot = node.Disk.IsSnapshot(e.Number);
         if (_options.DiskFailureRate > 0 && _diskRandom.NextDouble() < _options.DiskFailureRate)
         {
@@ -150,8 +150,10 @@ public sealed partial class Cluster
         }
         else
         {
+            var overtakes = !snapshot && node.Disk.OwnInFlightBelow(e.Number);
             if (node.Disk.Complete(e.Number) is { Kind: AppendKind.Own } own)
             {
+                Stats.OwnAppendsOutOfOrder += overtakes ? 1 : 0;
                 Checkers.OnDurable(node, own.Delta);
             }
             Checkers.OnFlushed(node);

@@ -29,6 +29,12 @@ public sealed class ClusterStats
     public long ViewsReplayed { get; internal set; }
     public long Crashes { get; internal set; }
 
+    /// <summary>The most own appends a replica had in flight at once (the node's commit pipeline: up to
+    /// <see cref="Replication.ReplicaOptions.CommitsInFlightMax"/>), and the own appends that became durable while an own
+    /// append numbered below them was still in flight (out of order).</summary>
+    public int OwnAppendsInFlightMax { get; internal set; }
+    public long OwnAppendsOutOfOrder { get; internal set; }
+
     /// <summary>Appends and snapshots the simulated disk failed (<see cref="SimulationOptions.DiskFailureRate"/>).</summary>
     public long DiskFailures { get; internal set; }
     public long DiskLosses { get; internal set; }

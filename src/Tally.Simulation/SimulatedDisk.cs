@@ -76,6 +76,10 @@ public sealed class SimulatedDisk
         _snapshots.Remove(number);
     }
 
+    /// <summary>True when an own append numbered below <paramref name="number"/> is still in flight: completing
+    /// <paramref name="number"/> now is completing out of order.</summary>
+    public bool OwnInFlightBelow(long number) => _inFlight.Values.Any(a => a.Kind == AppendKind.Own && a.Number < number);
+
     /// <summary>Appends and snapshots handed to the disk and not completed yet, in number order.</summary>
     public IReadOnlyList<long> InFlightNumbers => [.. _inFlight.Keys.Concat(_snapshots.Keys).Order()];
 

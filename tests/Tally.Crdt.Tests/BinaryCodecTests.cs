@@ -17,6 +17,23 @@ public class BinaryCodecTests
         }, print: Generators.Show);
 
     [Fact]
+    public void DecodeMap_TakesVideosInAnyOrder_AndUnusedReplicasAddNoColumn()
+    {
+        // Encode writes ids ascending; another writer may not. n0 is listed but holds no entry.
+        var bytes = TestBytes.Map(3, "n0", "n1", "n2", 3, "w", 1, 1, 4, "a", 2, 2, 5, 1, 6, "v", 1, 2, 7);
+        var map = CrdtBinary.DecodeMap(bytes);
+        var n1 = ReplicaId.Parse("n1");
+        var n2 = ReplicaId.Parse("n2");
+        Assert.Equal(3, map.Count);
+        Assert.Equal(4UL, map.EntryOf(VideoId.Parse("w"), n1));
+        Assert.Equal(6UL, map.EntryOf(VideoId.Parse("a"), n1));
+        Assert.Equal(5UL, map.EntryOf(VideoId.Parse("a"), n2));
+        Assert.Equal(7UL, map.EntryOf(VideoId.Parse("v"), n2));
+        Assert.Equal([n1, n2], map.Replicas);
+        Assert.Equal(["w", "a", "v"], map.Videos.Select(v => v.Value));
+    }
+
+    [Fact]
     public void DecodeCounter_RoundTripsEncode_ForAnyCounter() =>
         Generators.Counter.Sample(counter =>
         {

@@ -29,6 +29,8 @@ public class BinaryDecoderRejectionTests
         { "replica id longer than the input", TestBytes.Map(1, TestBytes.Raw(9, (byte)'n'), 0) },
         { "duplicate replica ids", TestBytes.Map(2, "n1", "n1", 0) },
         { "duplicate video ids", TestBytes.Map(1, "n1", 2, "v", 1, 0, 1, "v", 1, 0, 2) },
+        { "duplicate video ids, out of order", TestBytes.Map(1, "n1", 3, "w", 1, 0, 1, "v", 1, 0, 2, "w", 1, 0, 3) },
+        { "duplicate video ids, in order before the first out of order one", TestBytes.Map(1, "n1", 4, "a", 1, 0, 1, "b", 1, 0, 1, "b", 1, 0, 2, "a", 1, 0, 3) },
         { "duplicate entries within a video", TestBytes.Map(2, "n1", "n2", 1, "v", 2, 0, 1, 0, 2) },
         { "column out of range", TestBytes.Map(1, "n1", 1, "v", 1, 1, 5) },
         { "zero entry value", TestBytes.Map(1, "n1", 1, "v", 1, 0, 0) },

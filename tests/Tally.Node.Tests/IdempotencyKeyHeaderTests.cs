@@ -9,6 +9,7 @@ namespace Tally.Node.Tests;
 public sealed class IdempotencyKeyHeaderTests
 {
     static readonly IOptions<ReplicaOptions> On = Options.Create(new ReplicaOptions());
+    static readonly IOptions<ReplicaOptions> Off = Options.Create(new ReplicaOptions { IdempotencyKeysMax = 0 });
 
     static HttpRequest Request(params string[] keys)
     {
@@ -51,7 +52,21 @@ public sealed class IdempotencyKeyHeaderTests
     {
         Assert.Null(IdempotencyKeyHeader.Read(Request(), On, out var none));
         Assert.Null(none);
-        Assert.Null(IdempotencyKeyHeader.Read(Request("k"), Options.Create(new ReplicaOptions { IdempotencyKeysMax = 0 }), out var off));
+        Assert.Null(IdempotencyKeyHeader.Read(Request("k"), Off, out var off));
         Assert.Null(off);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("ключ")]
+    public void Read_Answers400_ForAMalformedKey_WhenKeysAreOff(string key)
+    {
+        Assert.Null(IdempotencyKeyHeader.Read(Request(key), Off, out var problem));
+        Assert.Equal(StatusCodes.Status400BadRequest, problem?.StatusCode);
+        Assert.Null(IdempotencyKeyHeader.Read(Request(new string('k', 256)), Off, out var tooLong));
+        Assert.Equal(StatusCodes.Status400BadRequest, tooLong?.StatusCode);
+        Assert.Null(IdempotencyKeyHeader.Read(Request("a", "b"), Off, out var twice));
+        Assert.Equal(StatusCodes.Status400BadRequest, twice?.StatusCode);
     }
 }

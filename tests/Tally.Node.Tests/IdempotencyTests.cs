@@ -134,6 +134,21 @@ public sealed class IdempotencyTests
         Assert.Equal(1UL, await CountAsync(node, "v1"));
     }
 
+    [Theory]
+    [InlineData("/videos/v1/views", """{"amount":1}""")]
+    [InlineData("/views", """{"views":[{"videoId":"v1"}]}""")]
+    public async Task Record_Answers400AndCountsNothing_ForAMalformedKey_WhenKeysAreOff(string path, string json)
+    {
+        await using var node = await InProcessNode.StartAsync(settings: [new("Node:IdempotencyKeysMax", "0")]);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Http.Json(json) };
+        Assert.True(request.Headers.TryAddWithoutValidation("Idempotency-Key", "has space"));
+        using var response = await node.Client.SendAsync(request, Ct);
+
+        Assert.Contains("Idempotency-Key", await response.AssertProblemAsync(400));
+        Assert.Equal(0, node.Store.Appends);
+        Assert.Equal(0UL, await CountAsync(node, "v1"));
+    }
+
     [Fact]
     public async Task RecordView_ProcessesRetry_WhenFirstTryWasRefusedForStorage()
     {

@@ -72,6 +72,31 @@ public class RoundTripTests
     }
 
     [Fact]
+    public async Task SnapshotOwnedAsync_WritesTheStateAndTheLogItCovers_WithoutACopy()
+    {
+        using var dir = new TempDirectory();
+        var applied = new CounterMap();
+        var (store, _) = await LoadAsync(dir.Path);
+        await using (store)
+        {
+            for (var i = 1; i <= 5; i++)
+            {
+                await store.AppendAsync(Delta($"v{i}", (ulong)i), Ct);
+                applied.Merge(Delta($"v{i}", (ulong)i));
+            }
+            await store.AppendAsync(Delta("v6", 6), Ct); // durable, not yet in the state handed over
+            var handed = applied.Clone();
+            await store.SnapshotOwnedAsync(handed, Replication.KeyRetention.None, Ct);
+            applied.Merge(Delta("v6", 6));
+        }
+        var (reopened, loaded) = await LoadAsync(dir.Path);
+        await using (reopened)
+        {
+            Assert.True(loaded?.SameStateAs(applied), $"the owned snapshot must hold every append: expected {Describe(applied)}, got {Describe(loaded)}");
+        }
+    }
+
+    [Fact]
     public async Task SnapshotAsync_KeepsAppends_MissingFromTheGivenState()
     {
         using var dir = new TempDirectory();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Tally.Crdt.Serialization;
@@ -144,13 +145,23 @@ public static class CrdtBinary
         var starts = new int[videoCount + 1];
         var columns = new List<int>(videoCount);
         var values = new List<ulong>(videoCount);
-        var videoSeen = new HashSet<string>(videoCount, StringComparer.Ordinal);
+        // Encode writes ids in ascending order, so each id above the one before is new: a set of every id (about
+        // 40 bytes and a hash per video, a third of a 10M-video load) is built only for input in another order.
+        HashSet<string>? videoSeen = null;
         var used = new bool[replicaCount];
         var usedInVideo = new bool[replicaCount];
         for (var i = 0; i < videoCount; i++)
         {
             var video = videos[i] = r.Video();
-            if (!videoSeen.Add(video.Value))
+            if (videoSeen is null && i > 0 && string.CompareOrdinal(videos[i - 1].Value, video.Value) >= 0)
+            {
+                videoSeen = new HashSet<string>(videoCount, StringComparer.Ordinal);
+                for (var k = 0; k < i; k++)
+                {
+                    videoSeen.Add(videos[k].Value);
+                }
+            }
+            if (videoSeen is not null && !videoSeen.Add(video.Value))
             {
                 throw r.Error($"video '{video}' appears twice");
             }
@@ -183,13 +194,21 @@ public static class CrdtBinary
                 $"limit of {cellsMax} for {input.Length} bytes of input");
         }
         var map = new CounterMap(videoCount);
-        map.AddReplicas(usedReplicas);
+        var usedColumns = map.AddReplicas(usedReplicas);
+        var mapColumns = new int[replicaCount];
+        for (int c = 0, k = 0; c < replicaCount; c++)
+        {
+            mapColumns[c] = used[c] ? usedColumns[k++] : -1; // an unused column has no entry to map
+        }
+        var entryColumns = CollectionsMarshal.AsSpan(columns);
+        for (var e = 0; e < entryColumns.Length; e++)
+        {
+            entryColumns[e] = mapColumns[entryColumns[e]];
+        }
+        var entryValues = CollectionsMarshal.AsSpan(values);
         for (var i = 0; i < videoCount; i++)
         {
-            for (var e = starts[i]; e < starts[i + 1]; e++)
-            {
-                map.Join(videos[i], replicas[columns[e]], values[e]);
-            }
+            map.JoinRow(videos[i], entryColumns[starts[i]..starts[i + 1]], entryValues[starts[i]..starts[i + 1]]);
         }
         return map;
     }

@@ -14,12 +14,14 @@ static class IdempotencyKeyHeader
     /// <summary>Response header set on an answer that a retry got from a remembered request.</summary>
     public const string ReplayedName = "Idempotent-Replayed";
 
-    /// <summary>The request's key, or null when it has none or keys are off (<see cref="ReplicaOptions.IdempotencyKeysMax"/>
-    /// 0); a problem (400) when the header is malformed or given twice.</summary>
+    /// <summary>The request's key, or null when it has none; a problem (400) when the header is malformed or given
+    /// twice, whatever the setting: bad input is refused the same way on every node. With keys off
+    /// (<see cref="ReplicaOptions.IdempotencyKeysMax"/> 0) a well-formed key is accepted and ignored (null): the request
+    /// is counted as one without a key, and a retry counts again.</summary>
     public static string? Read(HttpRequest request, IOptions<ReplicaOptions> options, out ProblemHttpResult? problem)
     {
         problem = null;
-        if (options.Value.IdempotencyKeysMax == 0 || !request.Headers.TryGetValue(Name, out var values))
+        if (!request.Headers.TryGetValue(Name, out var values))
         {
             return null;
         }
@@ -29,7 +31,7 @@ static class IdempotencyKeyHeader
             problem = Problems.BadIdempotencyKey();
             return null;
         }
-        return key;
+        return options.Value.IdempotencyKeysMax == 0 ? null : key;
     }
 
     /// <summary>Marks the response of a replayed answer.</summary>

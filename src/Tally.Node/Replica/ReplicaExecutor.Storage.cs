@@ -48,6 +48,7 @@ public sealed partial class ReplicaExecutor
             }
             Pump();
         }
+        CompleteAnswers();
         if (failure is not null)
         {
             Log.AppendFailed(logger, append.Kind, append.Number, append.Delta.Count, failure);
@@ -67,7 +68,8 @@ public sealed partial class ReplicaExecutor
         string? failure = null;
         try
         {
-            await store.SnapshotAsync(snapshot.State, snapshot.Keys, CancellationToken.None).ConfigureAwait(false);
+            // The replica copied the state for this snapshot: the store may keep the copy.
+            await store.SnapshotOwnedAsync(snapshot.State, snapshot.Keys, CancellationToken.None).ConfigureAwait(false);
             Log.Snapshot(logger, snapshot.State.Count);
         }
         catch (Exception e)
@@ -88,6 +90,7 @@ public sealed partial class ReplicaExecutor
             }
             Pump();
         }
+        CompleteAnswers();
     }
 
     /// <summary>After a storage failure: asks the store to recover (<see cref="IStateStore.TryRecoverAsync"/>) once no
@@ -123,6 +126,7 @@ public sealed partial class ReplicaExecutor
                 Replica.StorageAvailable();
                 Pump();
             }
+            CompleteAnswers();
             Log.Recovered(logger, Name, reason);
         }
         return recovered;

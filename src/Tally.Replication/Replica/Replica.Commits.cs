@@ -45,7 +45,6 @@ public sealed partial class Replica
         if (!commit.Resolved)
         {
             _node.ApplyOwn(commit.Batch);
-            _index.AddNew(_node.State, commit.Batch);
             _rowsSinceSnapshot += commit.Batch.Count;
             foreach (var covered in commit.Covers.Append(commit).Where(c => !c.Resolved))
             {

@@ -55,7 +55,6 @@ public sealed partial class Replica
         }
         if (effects.Persist is { } delta)
         {
-            _index.AddNew(_node.State, delta);
             _merges++;
             Fold(delta);
             _mergeWaitingUpTo = _merges;

@@ -61,9 +61,15 @@ public sealed partial class Replica
         {
             throw new ArgumentException($"A {request.Kind} request has {request.Items.Count} items.", nameof(request));
         }
-        if (request.Kind != ViewKind.Raise && request.Items.Any(i => i.Amount == 0))
+        if (request.Kind != ViewKind.Raise)
         {
-            throw new ArgumentException("Views to add must be at least 1.", nameof(request));
+            for (var i = 0; i < request.Items.Count; i++)
+            {
+                if (request.Items[i].Amount == 0)
+                {
+                    throw new ArgumentException("Views to add must be at least 1.", nameof(request));
+                }
+            }
         }
         if (request.IdempotencyKey is { } key && !IdempotencyRecord.IsValidKey(key))
         {
@@ -87,13 +93,13 @@ public sealed partial class Replica
         {
             // The first answer's totals and the counts as of now (never lower than the first ones).
             _requestsReplayed++;
-            Give(answer with { Ticket = ticket, Counts = [.. request.Items.Select(i => Count(i.Video))], Added = 0, Replayed = true });
+            Give(answer with { Ticket = ticket, Counts = CountsOf(request.Items), Added = 0, Replayed = true });
         }
         else
         {
             // Taken by an earlier process: its totals are on disk; the count is today's (no lower than then).
             _requestsReplayed++;
-            Give(new ViewAnswer(ticket, ViewStatus.Ok, null, known.Stored!, [.. request.Items.Select(i => Count(i.Video))], 0, true));
+            Give(new ViewAnswer(ticket, ViewStatus.Ok, null, known.Stored!, CountsOf(request.Items), 0, true));
         }
     }
 
@@ -182,6 +188,13 @@ public sealed partial class Replica
                 request.Added = request.Totals[0] - before;
                 return true;
             }
+            if (items.Count == 1)
+            {
+                // PrepareView leaves the batch unchanged when it refuses, so one item needs no scratch map.
+                request.Totals[0] = _node.PrepareView(batch, items[0].Video, items[0].Amount);
+                request.Added = items[0].Amount;
+                return true;
+            }
             // Into a scratch map first, so a batch request that overflows on its third item leaves nothing behind.
             var scratch = new CounterMap();
             ulong added = 0;
@@ -217,7 +230,7 @@ public sealed partial class Replica
         var ok = status == ViewStatus.Ok;
         var items = request.Request.Items;
         var answer = new ViewAnswer(request.Ticket, status, detail,
-            ok ? request.Totals : [], ok ? [.. items.Select(i => Count(i.Video))] : [], ok ? request.Added : 0, false);
+            ok ? request.Totals : [], ok ? CountsOf(items) : [], ok ? request.Added : 0, false);
         if (ok)
         {
             _viewsCounted += (long)Math.Min(request.Added, long.MaxValue);
@@ -250,5 +263,14 @@ public sealed partial class Replica
         _answers.Add(answer);
     }
 
-    UInt128 Count(VideoId video) => _node.Count(video);
+    /// <summary>Each item's video count as known now.</summary>
+    UInt128[] CountsOf(IReadOnlyList<ViewItem> items)
+    {
+        var counts = new UInt128[items.Count];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = _node.Count(items[i].Video);
+        }
+        return counts;
+    }
 }

@@ -31,7 +31,7 @@ public sealed partial class Replica
     readonly ReplicaOptions _options;
     readonly TimeProvider _time;
     readonly KeyTable _keys;
-    readonly VideoIndex _index = new();
+    readonly VideoIndex _index;
     readonly List<Append> _appends = [];
     readonly List<Outgoing> _released = [];
     readonly List<ViewAnswer> _answers = [];
@@ -50,7 +50,7 @@ public sealed partial class Replica
         _options = options;
         _time = time;
         _keys = new KeyTable(options);
-        _index.AddAll(node.State);
+        _index = new VideoIndex(node.State);
         if (keys is not null && _keys.Enabled)
         {
             _keys.Load(keys, NowMs);
