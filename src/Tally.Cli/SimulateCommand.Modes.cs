@@ -23,6 +23,23 @@ static partial class SimulateCommand
         return 0;
     }
 
+    static int MeasureBulkLoad(int videos, int batch, int rate, int seed)
+    {
+        if (batch < 1 || rate < 1)
+        {
+            Console.Error.WriteLine("--bulk-load and --rate must be positive.");
+            return 2;
+        }
+        var wall = Stopwatch.StartNew();
+        var m = BulkLoad.Run(videos, batch, rate, seed);
+        Console.WriteLine(Invariant($"2 nodes, {m.Videos} new videos at n1 in batches of {m.Batch}, {m.Rate} videos per simulated second, gossip interval {m.Interval.TotalMilliseconds} ms."));
+        Console.WriteLine(Invariant($"n2 behind at most {m.BehindMax} videos = {m.BehindMaxIntervals:F2} intervals at the load's rate; caught up {m.CatchUp.TotalSeconds:F2} s after the last batch."));
+        Console.WriteLine(Invariant($"Videos sent per loaded video: n1 to n2 {m.SentToPeer:F2}, n2 back to n1 {m.SentBack:F2}; {m.Digests} digests."));
+        Console.WriteLine(Invariant($"Gossip: {m.Messages} messages, {m.Bytes} bytes = {m.BytesPerEntryByte:F2}x the entries' own encoding ({m.EntryBytes} bytes)."));
+        Console.WriteLine(Invariant($"Measured in {wall.Elapsed.TotalSeconds:F1} s."));
+        return 0;
+    }
+
     /// <summary>Runs swarm seeds <paramref name="first"/>.. and prints one line per failure.</summary>
     static int RunSwarm(int first, int count)
     {

@@ -57,12 +57,14 @@ static partial class SimulateCommand
         var swarm = new Option<bool>("--swarm") { Description = "Let the seed draw the cluster, load, network and faults (as the swarm tests do); other run options are ignored." };
         var deltaBytes = new Option<int?>("--delta-bytes") { Description = "Measure instead: 2 nodes with --videos videos in sync, then this many videos change; print the bytes per round of delta gossip against shipping the whole state." };
         var coreBaseline = new Option<bool>("--core-baseline") { Description = "Measure instead: the same --nodes nodes for --rounds rounds exchanging messages through a plain queue, without the simulator (the throughput baseline)." };
+        var bulkLoad = new Option<int?>("--bulk-load") { Description = "Measure instead: 2 nodes; --videos distinct new videos arrive at n1 in batches of this many at --rate videos per simulated second; print how far n2 fell behind, how often each video was sent and the gossip bytes against the entries' own encoding." };
+        var rate = new Option<int>("--rate") { Description = "With --bulk-load: new videos per simulated second.", DefaultValueFactory = _ => 100_000 };
         var runs = new Option<int>("--runs") { Description = "With --swarm: run this many seeds from --seed on and report the failures.", DefaultValueFactory = _ => 1 };
 
         var command = new Command("simulate", "Run the replication core in the deterministic simulator with fault injection.")
         {
             nodes, views, videos, loss, duplication, reorder, latency, partition, crash, diskLoss, joins, leaves, raises,
-            fanout, interval, seed, rounds, warmup, maxRounds, wire, csv, svg, noFiles, trace, json, swarm, runs, deltaBytes, coreBaseline,
+            fanout, interval, seed, rounds, warmup, maxRounds, wire, csv, svg, noFiles, trace, json, swarm, runs, deltaBytes, coreBaseline, bulkLoad, rate,
         };
         command.SetAction(parse =>
         {
@@ -94,6 +96,10 @@ static partial class SimulateCommand
             if (parse.GetValue(coreBaseline))
             {
                 return MeasureCoreBaseline(options);
+            }
+            if (parse.GetValue(bulkLoad) is { } batch)
+            {
+                return MeasureBulkLoad(options.Videos, batch, parse.GetValue(rate), options.Seed);
             }
             if (parse.GetValue(deltaBytes) is { } changed)
             {

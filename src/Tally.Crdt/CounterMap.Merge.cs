@@ -64,12 +64,15 @@ public sealed partial class CounterMap
             var source = other._entries.AsSpan(theirs * other._stride, columns.Length);
             var slot = SlotOf(other._keys[theirs], hash);
             var row = Row(slot);
-            var grows = false;
+            var raised = 0;
+            var raisedColumn = None;
             for (var c = 0; c < source.Length; c++)
             {
-                grows |= source[c] > row[columns[c]];
+                var grows = source[c] > row[columns[c]];
+                raised += grows ? 1 : 0;
+                raisedColumn = grows ? columns[c] : raisedColumn;
             }
-            if (!grows)
+            if (raised == 0)
             {
                 continue;
             }
@@ -78,7 +81,7 @@ public sealed partial class CounterMap
                 ref var mine = ref row[columns[c]];
                 mine = Math.Max(mine, source[c]);
             }
-            Touch(slot);
+            Touch(slot, raised == 1 ? raisedColumn : None);
             changed++;
         }
         return changed;
@@ -87,7 +90,9 @@ public sealed partial class CounterMap
     /// <summary>Appends rows of <paramref name="source"/> in the given slot order, stamping each in turn. Only the
     /// replicas with an entry in those rows become columns here, so a delta or slice of a few videos costs in proportion
     /// to its entries, not to every replica the source has ever seen.</summary>
-    void CopyRowsFrom(CounterMap source, IEnumerable<int> slots)
+    /// <param name="since">With a mark, a row whose only change after it raised one entry contributes that entry alone
+    /// (a delta of changed entries); null copies whole rows.</param>
+    void CopyRowsFrom(CounterMap source, IEnumerable<int> slots, long? since = null)
     {
         var rows = slots as IReadOnlyList<int> ?? [.. slots];
         var width = source._replicas.Count;
@@ -95,6 +100,15 @@ public sealed partial class CounterMap
         var used = new List<int>(Math.Min(width, 256));
         foreach (var theirs in rows)
         {
+            if (since is { } mark && source.OnlyColumnSince(theirs, mark) is var only && only != None)
+            {
+                if (!seen[only])
+                {
+                    seen[only] = true;
+                    used.Add(only);
+                }
+                continue;
+            }
             var from = source._entries.AsSpan(theirs * source._stride, width);
             for (var c = 0; c < from.Length; c++)
             {
@@ -106,16 +120,35 @@ public sealed partial class CounterMap
             }
         }
         var columns = AddReplicas(used.ConvertAll(c => source._replicas[c]));
+        var mine = since is null ? null : new int[width];
+        for (var i = 0; mine is not null && i < used.Count; i++)
+        {
+            mine[used[i]] = columns[i];
+        }
         foreach (var theirs in rows)
         {
             var slot = SlotOf(source._keys[theirs]);
             var row = Row(slot);
             var from = source._entries.AsSpan(theirs * source._stride, width);
+            if (since is { } mark && source.OnlyColumnSince(theirs, mark) is var only && only != None)
+            {
+                row[mine![only]] = Math.Max(row[mine[only]], from[only]);
+                Touch(slot, mine[only]);
+                continue;
+            }
             for (var i = 0; i < used.Count; i++)
             {
                 row[columns[i]] = Math.Max(row[columns[i]], from[used[i]]);
             }
-            Touch(slot);
+            Touch(slot, None);
         }
+    }
+
+    /// <summary>The only entry of <paramref name="slot"/> raised after <paramref name="mark"/>, or <see cref="None"/>
+    /// when that may be several (its change before the last is after the mark, or the last raised several).</summary>
+    int OnlyColumnSince(int slot, long mark)
+    {
+        ref var link = ref _links[slot];
+        return link.LastColumn != None && link.Stamp - link.PrevGap <= mark ? link.LastColumn : None;
     }
 }

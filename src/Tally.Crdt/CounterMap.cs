@@ -47,7 +47,7 @@ public sealed partial class CounterMap
     public int Count => _count;
 
     /// <summary>Stamp of the latest change; 0 for a map that never changed. Use it as a mark for
-    /// <see cref="TryGetDeltaSince"/>.</summary>
+    /// <see cref="TryGetDeltaSince(long, int, out CounterMap)"/>.</summary>
     public long Version { get; private set; }
 
     /// <summary>Every replica that has ever had an entry here, in the order they were first seen.</summary>
@@ -100,7 +100,7 @@ public sealed partial class CounterMap
         }
         ref var entry = ref row[column];
         entry += amount;
-        Touch(slot);
+        Touch(slot, column);
         return entry;
     }
 
@@ -137,7 +137,7 @@ public sealed partial class CounterMap
         if (entry > mine)
         {
             mine = entry;
-            Touch(slot);
+            Touch(slot, column);
         }
         return mine;
     }
@@ -149,19 +149,21 @@ public sealed partial class CounterMap
     {
         var slot = SlotOf(video.Value);
         var row = Row(slot);
-        var grows = false;
+        var raised = 0;
+        var raisedColumn = None;
         for (var i = 0; i < columns.Length; i++)
         {
             ref var mine = ref row[columns[i]];
             if (values[i] > mine)
             {
                 mine = values[i];
-                grows = true;
+                raised++;
+                raisedColumn = columns[i];
             }
         }
-        if (grows)
+        if (raised > 0)
         {
-            Touch(slot);
+            Touch(slot, raised == 1 ? raisedColumn : None);
         }
         else
         {
@@ -200,7 +202,9 @@ public sealed partial class CounterMap
         // CopyRowsFrom stamps the rows 1..n; give them their original stamps so deltas since a mark match this map's.
         for (var slot = 0; slot < order.Length; slot++)
         {
-            copy._links[slot].Stamp = _links[order[slot]].Stamp;
+            ref var link = ref copy._links[slot];
+            var from = _links[order[slot]];
+            (link.Stamp, link.LastColumn, link.PrevGap) = (from.Stamp, from.LastColumn, from.PrevGap); // same columns: AddReplicas above
         }
         copy.Version = Version;
         return copy;
@@ -362,7 +366,7 @@ public sealed partial class CounterMap
         _keys[slot] = key;
         AddToIndex(slot, hash, ~found);
         _count++;
-        _links[slot] = new RowLink(0, None, None);
+        _links[slot] = new RowLink(0, None, None, None, 0);
         return slot;
     }
 
@@ -384,11 +388,17 @@ public sealed partial class CounterMap
         Array.Resize(ref _entries, capacity * _stride);
     }
 
-    /// <summary>Stamps <paramref name="slot"/> with a new version and moves it to the tail of the change list.</summary>
-    void Touch(int slot)
+    /// <summary>Stamps <paramref name="slot"/> with a new version and moves it to the tail of the change list.
+    /// <paramref name="column"/> is the only entry this change raised, or <see cref="None"/> for several.</summary>
+    void Touch(int slot, int column)
     {
         ref var link = ref _links[slot];
+        var previous = link.Stamp;
         link.Stamp = ++Version;
+        // Rounding a gap too large for 32 bits down only makes the previous change look newer: a delta then carries
+        // the whole row, which is always correct.
+        link.PrevGap = (uint)Math.Min(link.Stamp - previous, uint.MaxValue);
+        link.LastColumn = column;
         if (_tail == slot)
         {
             return;
@@ -429,11 +439,15 @@ public sealed partial class CounterMap
     }
 
     /// <summary>A row's place in the change list, kept together so that moving a row to the tail touches one cache
-    /// line per row instead of three.</summary>
-    struct RowLink(long stamp, int prev, int next)
+    /// line per row instead of three; and what its last change raised, so a delta can carry changed entries only.</summary>
+    /// <remarks><c>LastColumn</c>: the only entry the last change raised (<see cref="None"/>: several);
+    /// <c>PrevGap</c>: the last stamp less the one before it (0 for none; at most <see cref="uint.MaxValue"/>).</remarks>
+    struct RowLink(long stamp, int prev, int next, int lastColumn, uint prevGap)
     {
         public long Stamp = stamp;
         public int Prev = prev;
         public int Next = next;
+        public int LastColumn = lastColumn;
+        public uint PrevGap = prevGap;
     }
 }

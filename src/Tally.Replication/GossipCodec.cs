@@ -16,7 +16,9 @@ public static class GossipCodec
     /// <summary>Bytes of the checksum trailer that ends every encoded message.</summary>
     public const int ChecksumBytes = sizeof(uint);
 
-    const byte Version = 2;
+    /// <summary>3: <see cref="GossipMessage.DeltaMore"/> (issue 12); unknown part bits and a delta ending before its
+    /// base are refused. A node refuses every other version, so a cluster is upgraded all at once.</summary>
+    const byte Version = 3;
     const int MembersMax = 4096;
     const int AddressLengthMax = 2048;
 
@@ -31,6 +33,8 @@ public static class GossipCodec
         RepairComplete = 16,
         Want = 32,
         MembersComplete = 64,
+        DeltaMore = 128,
+        Known = Delta | Root | Buckets | Repair | RepairComplete | Want | MembersComplete | DeltaMore,
     }
 
     public static byte[] Encode(GossipMessage m)
@@ -49,7 +53,7 @@ public static class GossipCodec
             var parts = (m.HasDelta ? Parts.Delta : 0) | (m.DigestRoot is not null ? Parts.Root : 0) |
                         (m.DigestBuckets is not null ? Parts.Buckets : 0) | (m.RepairBuckets is not null ? Parts.Repair : 0) |
                         (m.RepairComplete ? Parts.RepairComplete : 0) | (m.WantBuckets is not null ? Parts.Want : 0) |
-                        (m.MembersComplete ? Parts.MembersComplete : 0);
+                        (m.MembersComplete ? Parts.MembersComplete : 0) | (m.HasDelta && m.DeltaMore ? Parts.DeltaMore : 0);
             w.Write((ushort)parts);
             if (m.HasDelta)
             {
@@ -160,15 +164,32 @@ public static class GossipCodec
                 AckVersion = NonNegative(r.Read7BitEncodedInt64()),
             };
             var parts = (Parts)r.ReadUInt16();
+            if ((parts & ~Parts.Known) != 0)
+            {
+                throw Invalid($"unknown parts 0x{(ushort)(parts & ~Parts.Known):x4}");
+            }
+            if (parts.HasFlag(Parts.RepairComplete) && !parts.HasFlag(Parts.Repair))
+            {
+                throw Invalid("a complete repair without a repair");
+            }
             if (parts.HasFlag(Parts.Delta))
             {
-                m = m with
+                var deltaBase = NonNegative(r.Read7BitEncodedInt64());
+                var upTo = NonNegative(r.Read7BitEncodedInt64());
+                if (upTo < deltaBase)
                 {
-                    HasDelta = true,
-                    DeltaBase = NonNegative(r.Read7BitEncodedInt64()),
-                    DeltaUpTo = NonNegative(r.Read7BitEncodedInt64()),
-                    Delta = ReadMap(r, input, limits),
-                };
+                    throw Invalid($"a delta ending at version {upTo}, before its base {deltaBase}");
+                }
+                var delta = ReadMap(r, input, limits);
+                if (parts.HasFlag(Parts.DeltaMore) && (delta is null || upTo == deltaBase))
+                {
+                    throw Invalid("an empty delta announcing more");
+                }
+                m = m with { HasDelta = true, DeltaBase = deltaBase, DeltaUpTo = upTo, Delta = delta, DeltaMore = parts.HasFlag(Parts.DeltaMore) };
+            }
+            else if (parts.HasFlag(Parts.DeltaMore))
+            {
+                throw Invalid("more of a delta without a delta");
             }
             if (parts.HasFlag(Parts.Root))
             {
@@ -240,6 +261,10 @@ public static class GossipCodec
         catch (DecoderFallbackException e)
         {
             throw new CrdtFormatException("Invalid gossip message: bad UTF-8 text.", e);
+        }
+        catch (IOException e)
+        {
+            throw new CrdtFormatException($"Invalid gossip message: {e.Message}", e); // e.g. a negative string length
         }
     }
 

@@ -48,6 +48,11 @@ public sealed record GossipMessage
     public long DeltaUpTo { get; init; }
     public CounterMap? Delta { get; init; }
 
+    /// <summary>The delta is the oldest part of a backlog: the sender has more changes after <see cref="DeltaUpTo"/>
+    /// and sends them once this part is acknowledged, so a reply carrying it is answered at once (with a push that
+    /// carries the acknowledgement) instead of at the next round.</summary>
+    public bool DeltaMore { get; init; }
+
     public ulong? DigestRoot { get; init; }
     public ulong[]? DigestBuckets { get; init; }
     public long DigestVersion { get; init; }

@@ -51,16 +51,29 @@ public sealed partial class ReplicaNode
         if (message.AckIncarnation == _self.Incarnation)
         {
             peer.SentAck = Math.Clamp(message.AckVersion, peer.SentAck, _state.Version);
+            peer.Acknowledged(_state.Version);
         }
 
         var mark = _state.Version;
+        // The peer holds all of our state and sends part of its own: after the merge it still holds all of ours, so
+        // what this message changes here is not sent back to it (during a bulk load, every video would be). Only our
+        // knowledge moves: its mark of us (our SentAck) moves when it says so, or a delta from there could not move it.
+        var peerHoldsAll = (peer.SentAck == mark || peer.HeldAllAt == mark) && IsCurrent(peer, message);
         TakeDelta(peer, message);
         TakeRepair(peer, message);
+        if (peerHoldsAll)
+        {
+            peer.HeldAllAt = _state.Version;
+            peer.EntryBase = Math.Max(peer.EntryBase, _state.Version);
+        }
         TakeDigest(peer, message);
         var changed = _state.Version > mark && _state.TryGetDeltaSince(mark, int.MaxValue, out var delta) ? delta : null;
         Stats.VideosChangedByMerge += changed?.Count ?? 0;
 
-        var kind = message.Kind == GossipKind.Push ? GossipKind.Reply : peer.HasOwedWork ? GossipKind.Push : (GossipKind?)null;
+        // A reply is followed by a push while work is owed: a repair, the next part of our backlog once the peer
+        // acknowledged the last, or the acknowledgement of the peer's part when it has more to send.
+        var more = peer.HasOwedWork || peer.DeltaContinues || message.DeltaMore && IsCurrent(peer, message);
+        var kind = message.Kind == GossipKind.Push ? GossipKind.Reply : more ? GossipKind.Push : (GossipKind?)null;
         ClusterIdentity? cluster = clusterChanged ? _cluster : null;
         if (kind is null)
         {
@@ -106,26 +119,7 @@ public sealed partial class ReplicaNode
             MembersComplete = complete,
         };
         message = WithOwedRepair(peer, message);
-        var since = peer?.SentAck ?? 0;
-        if (_state.Version == since)
-        {
-            message = message with { HasDelta = true, DeltaBase = since, DeltaUpTo = since };
-        }
-        else if (_state.TryGetDeltaSince(since, _options.DeltaVideosMax, out var delta))
-        {
-            Stats.DeltaVideosOut += delta.Count;
-            message = message with
-            {
-                HasDelta = true,
-                DeltaBase = since,
-                DeltaUpTo = _state.Version,
-                Delta = delta.Count > 0 ? delta : null,
-            };
-        }
-        else if (message.DigestBuckets is null && message.Repair is null)
-        {
-            message = WithDigest(message); // too far behind for a delta: repair through digests
-        }
+        message = WithDelta(peer, message);
         // The root only means something when the peer has acknowledged all our changes: then equal roots prove it
         // holds our whole state, and different roots reveal a divergence the acknowledgements missed.
         if (includeRoot && message.DigestBuckets is null && message.HasDelta && message.Delta is null)
@@ -133,5 +127,69 @@ public sealed partial class ReplicaNode
             message = message with { DigestRoot = _state.Digest(_options.DigestBuckets).Root, DigestVersion = _state.Version };
         }
         return message;
+    }
+
+    /// <summary>Adds our changes the peer has not acknowledged. A delta already in flight is not repeated: only changes
+    /// after it go, when they fit in one delta (they are merged at once; the mark moves when the first arrived). A
+    /// backlog larger than <see cref="ReplicationOptions.DeltaVideosMax"/> goes oldest first, one part per
+    /// acknowledgement, unless the peer may hold much of it already (see <see cref="Peer.MetAtVersion"/>): then
+    /// digests find what differs.</summary>
+    GossipMessage WithDelta(Peer? peer, GossipMessage message)
+    {
+        var since = peer?.SentAck ?? 0;
+        var now = _time.GetUtcNow();
+        var held = Math.Max(since, peer?.HeldAllAt ?? 0); // what the peer holds: the delta's content starts here
+        if (peer is not null && peer.DeltaSentUpTo > since && now - peer.DeltaSentAt < _options.GossipInterval / 2)
+        {
+            var from = peer.DeltaSentUpTo;
+            var content = Math.Max(from, held);
+            if (_state.Version > content && _state.TryGetDeltaSince(content, _options.DeltaVideosMax, Math.Min(peer.EntryBase, content), out var after))
+            {
+                Stats.DeltaVideosOut += after.Count;
+                Sent(peer, _state.Version, partial: false, now);
+                return message with { HasDelta = true, DeltaBase = from, DeltaUpTo = _state.Version, Delta = after };
+            }
+            return message;
+        }
+        if (peer is not null)
+        {
+            peer.DeltaSentPartial = false; // set again below when this delta leaves a backlog
+        }
+        if (_state.Version == held)
+        {
+            return message with { HasDelta = true, DeltaBase = since, DeltaUpTo = held };
+        }
+        var entries = Math.Min(peer?.EntryBase ?? 0, held);
+        if (_state.TryGetDeltaSince(held, _options.DeltaVideosMax, entries, out var delta))
+        {
+            Stats.DeltaVideosOut += delta.Count;
+            Sent(peer, _state.Version, partial: false, now);
+            return message with { HasDelta = true, DeltaBase = since, DeltaUpTo = _state.Version, Delta = delta.Count > 0 ? delta : null };
+        }
+        if (peer is not null && held >= peer.MetAtVersion)
+        {
+            var complete = _state.TryGetOldestChangesSince(held, _options.DeltaVideosMax, entries, out var oldest, out var upTo);
+            Stats.DeltaVideosOut += oldest.Count;
+            Sent(peer, upTo, partial: !complete, now);
+            return message with { HasDelta = true, DeltaBase = since, DeltaUpTo = upTo, Delta = oldest, DeltaMore = !complete };
+        }
+        return message.DigestBuckets is null && message.Repair is null ? WithDigest(message) : message;
+    }
+
+    static void Sent(Peer? peer, long upTo, bool partial, DateTimeOffset now)
+    {
+        if (peer is null)
+        {
+            return;
+        }
+        (peer.DeltaSentUpTo, peer.DeltaSentPartial, peer.DeltaSentAt) = (upTo, partial, now);
+        if (!partial)
+        {
+            peer.EntryCandidate = upTo;
+        }
+        else if (upTo >= peer.EntryCandidate)
+        {
+            peer.EntryCandidate = 0;
+        }
     }
 }

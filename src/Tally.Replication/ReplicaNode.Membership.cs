@@ -1,14 +1,36 @@
+using System.Runtime.InteropServices;
 using Tally.Crdt;
 
 namespace Tally.Replication;
 
 public sealed partial class ReplicaNode
 {
-    readonly SortedDictionary<ReplicaId, Peer> _peers = [];
+    /// <summary>Every member ever heard of (members are never forgotten, so insertion order is deterministic).</summary>
+    readonly Dictionary<ReplicaId, Peer> _peers = [];
     readonly List<string> _seeds;
     MemberRecord _self;
     ulong _membersHash;
     Peer[]? _peerList;
+
+    /// <summary>The peers whose name another known replica (or this node) also has: the only ones name conflicts need
+    /// to look at each round. Recomputed with <see cref="PeerList"/>.</summary>
+    Peer[] _namesakes = [];
+
+    /// <summary>The peers sorted by id, rebuilt only after a member is added (not each round).</summary>
+    Peer[] PeerList => _peerList ??= BuildPeerList();
+
+    Peer[] BuildPeerList()
+    {
+        var list = _peers.Values.ToArray();
+        Array.Sort(list, static (a, b) => a.Id.CompareTo(b.Id));
+        var names = new Dictionary<string, int>(list.Length + 1, StringComparer.Ordinal) { [Name] = 1 };
+        foreach (var p in list)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(names, p.Id.Name, out _)++;
+        }
+        _namesakes = [.. list.Where(p => names[p.Id.Name] > 1)];
+        return list;
+    }
     bool _leaving;
     long _leaveVersion;
 
@@ -50,12 +72,13 @@ public sealed partial class ReplicaNode
     {
         var now = _time.GetUtcNow();
         var conflicting = ConflictingReplicas(now);
-        var views = new List<MemberView>(_peers.Count + 1)
+        var all = PeerList;
+        var views = new List<MemberView>(all.Length + 1)
         {
             new(Id, Address, _leaving ? MemberStatus.Left : MemberStatus.Alive, _self.Incarnation, _self.Heartbeat,
                 now, null, _state.Version, _state.Version, true, IsSelf: true) { NameConflict = conflicting.Contains(Id) },
         };
-        foreach (var p in _peers.Values)
+        foreach (var p in all)
         {
             views.Add(new(p.Id, p.Record.Address, p.StatusAt(now, _options), p.Record.Incarnation, p.Record.Heartbeat,
                 p.LastHeard, p.LastExchange, p.SentAck, p.RecvMark, p.Synced, IsSelf: false) { NameConflict = conflicting.Contains(p.Id) });
@@ -76,13 +99,19 @@ public sealed partial class ReplicaNode
                 foreach (var p in _peers.Values)
                 {
                     p.SentAck = 0;
+                    p.DeltaSentUpTo = 0;
+                    p.DeltaSentPartial = false;
+                    p.MetAtVersion = _state.Version;
+                    p.EntryBase = 0;
+                    p.EntryCandidate = 0;
+                    p.HeldAllAt = 0;
                 }
             }
             return null;
         }
         if (!_peers.TryGetValue(record.Id, out var peer))
         {
-            peer = new Peer(record, now);
+            peer = new Peer(record, now) { MetAtVersion = _state.Version };
             _peers.Add(record.Id, peer);
             _peerList = null;
             _membersHash += MemberHash(record);
@@ -93,7 +122,7 @@ public sealed partial class ReplicaNode
                 record.Address != peer.Record.Address;
             if (record.Incarnation != peer.Record.Incarnation)
             {
-                peer.Restarted();
+                peer.Restarted(_state.Version);
             }
             if (membershipChanged)
             {
@@ -125,10 +154,23 @@ public sealed partial class ReplicaNode
 
     /// <summary>Peers for this round: <see cref="ReplicationOptions.Fanout"/> live ones at random (all of them while
     /// leaving), one down member as a probe, and seeds not yet known by id.</summary>
+    /// <remarks>Above <see cref="ScanPeersMax"/> peers the live ones are found by drawing members at random and
+    /// checking only those, so a round costs the same whatever the cluster's size; classifying every peer each round
+    /// made a round of the whole cluster O(N^2) (issue 12). A down member met while drawing (or on one extra draw) is
+    /// the probe, so in a large cluster each down member is still probed about once a round by someone. Too few live
+    /// ones among the draws (most of the cluster down) falls back to the scan.</remarks>
     List<string> ChooseTargets(out List<Peer> peers)
     {
         var now = _time.GetUtcNow();
-        var all = _peerList ??= [.. _peers.Values]; // the same order as _peers, without walking the tree each round
+        var all = PeerList;
+        peers = _leaving || all.Length <= ScanPeersMax ? ScanTargets(all, now) : SampleTargets(all, now) ?? ScanTargets(all, now);
+        return _seeds.Count == 0 ? [] : [.. _seeds];
+    }
+
+    const int ScanPeersMax = 64;
+
+    List<Peer> ScanTargets(Peer[] all, DateTimeOffset now)
+    {
         var live = new List<Peer>(all.Length);
         var down = new List<Peer>();
         foreach (var p in all)
@@ -149,12 +191,45 @@ public sealed partial class ReplicaNode
             var j = _random.Next(i, live.Count);
             (live[i], live[j]) = (live[j], live[i]);
         }
-        peers = live.GetRange(0, count);
+        var peers = live.GetRange(0, count);
         if (down.Count > 0)
         {
             peers.Add(down[_random.Next(down.Count)]);
         }
-        return [.. _seeds];
+        return peers;
+    }
+
+    List<Peer>? SampleTargets(Peer[] all, DateTimeOffset now)
+    {
+        var fanout = _options.Fanout;
+        var peers = new List<Peer>(fanout + 1);
+        Peer? probe = null;
+        for (var draw = 0; draw < 4 * fanout + 4 && peers.Count < fanout; draw++)
+        {
+            var p = all[_random.Next(all.Length)];
+            switch (p.StatusAt(now, _options))
+            {
+                case MemberStatus.Alive or MemberStatus.Suspect when !peers.Contains(p):
+                    peers.Add(p);
+                    break;
+                case MemberStatus.Down:
+                    probe ??= p;
+                    break;
+            }
+        }
+        if (peers.Count < fanout)
+        {
+            return null;
+        }
+        if (probe is null && all[_random.Next(all.Length)] is var extra && extra.StatusAt(now, _options) == MemberStatus.Down)
+        {
+            probe = extra;
+        }
+        if (probe is not null)
+        {
+            peers.Add(probe);
+        }
+        return peers;
     }
 
     /// <summary>The sender's own record, then a random sample of others; or everyone, to a seed we do not know yet and
@@ -167,10 +242,10 @@ public sealed partial class ReplicaNode
     {
         if (target is null || answering && target.MembersHash != _membersHash)
         {
-            return ([_self, .. _peers.Values.Select(p => p.Record)], true);
+            return ([_self, .. PeerList.Select(p => p.Record)], true);
         }
         var sample = new List<MemberRecord>(_options.MemberSampleMax + 1) { _self };
-        var all = _peerList ??= [.. _peers.Values];
+        var all = PeerList;
         for (var i = 0; i < _options.MemberSampleMax && all.Length > 1; i++)
         {
             var record = all[_random.Next(all.Length)].Record;

@@ -4,7 +4,7 @@ namespace Tally.Replication;
 
 public sealed partial class ReplicaNode
 {
-    IReadOnlyList<string> _nameConflicts = [];
+    string[] _nameConflicts = [];
 
     /// <summary>Names used by more than one live replica, as of the last round, sorted ordinally. Two replicas of one
     /// name conflict when both are alive and each has shown a sign of life since this node first saw the other: two
@@ -19,6 +19,11 @@ public sealed partial class ReplicaNode
     /// when it changed, else null.</summary>
     string[]? UpdateNameConflicts()
     {
+        _ = PeerList; // brings _namesakes up to date
+        if (_namesakes.Length == 0 && _nameConflicts.Length == 0)
+        {
+            return null; // no name is shared: nothing can conflict, and the walk below would allocate every round
+        }
         var names = ConflictingReplicas(_time.GetUtcNow()).Select(r => r.Name).Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal).ToArray();
         if (names.SequenceEqual(_nameConflicts, StringComparer.Ordinal))
@@ -38,7 +43,8 @@ public sealed partial class ReplicaNode
         {
             byName[Name] = [(Id, _started, now)];
         }
-        foreach (var p in _peers.Values)
+        _ = PeerList;
+        foreach (var p in _namesakes)
         {
             if (p.LastAdvance is not { } advance || p.StatusAt(now, _options) is not MemberStatus.Alive)
             {
