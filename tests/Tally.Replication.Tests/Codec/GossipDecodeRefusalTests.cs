@@ -37,16 +37,16 @@ public class GossipDecodeRefusalTests
     [InlineData(3)]
     public void Decode_RefusesTheMessage_WhenItsBodyIsShorterThanTheHeader(int length)
     {
-        Refused(Wire.Framed([.. "TG\u0002"u8.ToArray().Take(length)]), "'TG' header");
+        Refused(Wire.Framed([.. "TG\u0003"u8.ToArray().Take(length)]), "'TG' header");
     }
 
     [Fact]
     public void Decode_ReadsPastTheHeader_OfAFourByteBody() =>
-        Refused(Wire.Framed([.. "TG"u8.ToArray(), 2, (byte)GossipKind.Push]), "truncated");
+        Refused(Wire.Framed([.. "TG"u8.ToArray(), 3, (byte)GossipKind.Push]), "truncated");
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
+    [InlineData(2)]
+    [InlineData(4)]
     public void Decode_RefusesTheMessage_WhenTheVersionIsUnknown(byte version) => Refused(new Wire { Version = version }, "unknown gossip version");
 
     [Theory]

@@ -29,6 +29,7 @@ public class GossipRoundTripTests
         DeltaBase = 7,
         DeltaUpTo = 8,
         Delta = Map(("v1", "n1", 5), ("v2", "n2", 7)),
+        DeltaMore = true,
         DigestRoot = ulong.MaxValue,
         DigestBuckets = [10, 11, 12, 13],
         DigestVersion = 12,
@@ -52,7 +53,7 @@ public class GossipRoundTripTests
         Assert.Equal(expected.ClusterId, actual.ClusterId);
         Assert.Equal(expected.ClusterProvisional, actual.ClusterProvisional);
         Assert.Equal((expected.AckIncarnation, expected.AckVersion), (actual.AckIncarnation, actual.AckVersion));
-        Assert.Equal((expected.HasDelta, expected.DeltaBase, expected.DeltaUpTo), (actual.HasDelta, actual.DeltaBase, actual.DeltaUpTo));
+        Assert.Equal((expected.HasDelta, expected.DeltaBase, expected.DeltaUpTo, expected.DeltaMore), (actual.HasDelta, actual.DeltaBase, actual.DeltaUpTo, actual.DeltaMore));
         Assert.True(expected.Delta is null ? actual.Delta is null : actual.Delta is { } d && d.SameStateAs(expected.Delta), "the delta must come back as sent");
         Assert.Equal(expected.DigestRoot, actual.DigestRoot);
         Assert.Equal(expected.DigestBuckets, actual.DigestBuckets);
@@ -81,7 +82,7 @@ public class GossipRoundTripTests
         var message = new GossipMessage { Kind = GossipKind.Push, Sender = new MemberRecord(ReplicaId.Parse("n1"), "a", 0, 0, false) };
         var decoded = GossipCodec.Decode(GossipCodec.Encode(message));
         AssertSame(message, decoded);
-        Assert.False(decoded.HasDelta || decoded.RepairComplete || decoded.MembersComplete || decoded.ClusterProvisional, "no flag may be set");
+        Assert.False(decoded.HasDelta || decoded.DeltaMore || decoded.RepairComplete || decoded.MembersComplete || decoded.ClusterProvisional, "no flag may be set");
         Assert.True(decoded.DigestRoot is null && decoded.DigestBuckets is null && decoded.RepairBuckets is null && decoded.WantBuckets is null,
             "no optional part may appear");
     }

@@ -5,16 +5,16 @@ using Tally.Crdt.Serialization;
 
 namespace Tally.Replication.Tests;
 
-/// <summary>A gossip message written field by field in the wire format of <see cref="GossipCodec"/> (version 2), so a
+/// <summary>A gossip message written field by field in the wire format of <see cref="GossipCodec"/> (version 3), so a
 /// test can put any value, valid or not, into any one field. <see cref="WireTests"/> checks that it writes exactly what
 /// <see cref="GossipCodec.Encode"/> writes for a valid message.</summary>
 sealed class Wire
 {
     public const byte DeltaPart = 1, RootPart = 2, BucketsPart = 4, RepairPart = 8, RepairCompletePart = 16, WantPart = 32,
-        MembersCompletePart = 64;
+        MembersCompletePart = 64, DeltaMorePart = 128;
 
     public byte[] Magic { get; init; } = "TG"u8.ToArray();
-    public byte Version { get; init; } = 2;
+    public byte Version { get; init; } = 3;
     public byte Kind { get; init; } = (byte)GossipKind.Push;
     public string Cluster { get; init; } = "";
     public bool Provisional { get; init; }

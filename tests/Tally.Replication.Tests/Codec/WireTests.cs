@@ -23,6 +23,7 @@ public class WireTests
             DeltaBase = 7,
             DeltaUpTo = 8,
             Delta = map,
+            DeltaMore = true,
             DigestRoot = 9,
             DigestBuckets = [10, 11],
             DigestVersion = 12,
@@ -47,7 +48,7 @@ public class WireTests
             AckIncarnation = 5,
             AckVersion = 6,
             Parts = Wire.DeltaPart | Wire.RootPart | Wire.BucketsPart | Wire.RepairPart | Wire.RepairCompletePart |
-                    Wire.WantPart | Wire.MembersCompletePart,
+                    Wire.WantPart | Wire.MembersCompletePart | Wire.DeltaMorePart,
             DeltaBase = 7,
             DeltaUpTo = 8,
             DeltaMap = Wire.SmallMap(),

@@ -68,9 +68,13 @@ public class PeerTests
         peer.OwedRepair = ([1], 4, 9);
         peer.OwedWant = ([2], 4, 9);
         peer.OwedDigest = true;
+        peer.DeltaSentUpTo = 5;
+        peer.DeltaSentPartial = true;
+        peer.EntryBase = 4;
+        peer.HeldAllAt = 3;
         Assert.True(peer.HasOwedWork);
 
-        peer.Restarted();
+        peer.Restarted(version: 11);
 
         Assert.Equal(0, peer.SentAck);
         Assert.Equal(0, peer.RecvMark);
@@ -79,6 +83,8 @@ public class PeerTests
         Assert.Null(peer.OwedWant);
         Assert.False(peer.OwedDigest, "a digest owed to the old process is not owed to the new one");
         Assert.False(peer.HasOwedWork);
+        Assert.Equal((0L, false, 0L, 0L), (peer.DeltaSentUpTo, peer.DeltaSentPartial, peer.EntryBase, peer.HeldAllAt));
+        Assert.Equal(11, peer.MetAtVersion);
         Assert.Equal((heard, heard, 42UL), (peer.LastHeard, peer.LastExchange!.Value, peer.MembersHash));
     }
 
