@@ -24,6 +24,7 @@ static partial class NodeCommand
         ("--peers", "TALLY_PEERS", "Node:Peers", "Comma-separated peer URLs to join through, e.g. http://node2:8001,http://node3:8001."),
         ("--gossip-interval", "TALLY_GOSSIP_INTERVAL", "Replication:GossipInterval", "Time between gossip rounds: 1s (default), 200ms, 00:00:00.5."),
         ("--fanout", "TALLY_FANOUT", "Replication:Fanout", "Peers contacted per round (default 2)."),
+        ("--level-timeout", "TALLY_LEVEL_TIMEOUT", "Node:LevelTimeout", "How long a write above w=1 waits for its replicas (then 504: counted here, not yet confirmed) and a read above r=1 for answers (default 5s)."),
         ("--cluster-key", "TALLY_CLUSTER_KEY", "Node:ClusterKey", "Secret shared by the cluster's nodes (bearer token of /internal routes)."),
         ("--admin-token", "TALLY_ADMIN_TOKEN", "Node:AdminToken", "Bearer token of /admin routes (leave, faults)."),
         ("--durability", "TALLY_DURABILITY", "Storage:Durability", "fsync (default: a view is acknowledged once on disk) or none (for experiments)."),
@@ -85,7 +86,7 @@ static partial class NodeCommand
                         configuration[$"{setting.Key}:{i}"] = peers[i];
                     }
                     break;
-                case "--gossip-interval" or "--peers-dns-interval":
+                case "--gossip-interval" or "--peers-dns-interval" or "--level-timeout":
                     if (!TryParseDuration(value, out var interval))
                     {
                         error = $"{setting.Name} '{value}' is not a duration: use e.g. 1s, 200ms or 00:00:00.5.";

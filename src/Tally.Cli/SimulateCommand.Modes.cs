@@ -45,6 +45,7 @@ static partial class SimulateCommand
     {
         var failed = 0;
         long crashes = 0, losses = 0, twins = 0, joins = 0, leaves = 0, messages = 0, raises = 0, written = 0, diskFailures = 0;
+        long confirmed = 0, unconfirmed = 0, reads = 0, readsShort = 0;
         var wall = Stopwatch.StartNew();
         for (var seed = first; seed < first + count; seed++)
         {
@@ -55,13 +56,15 @@ static partial class SimulateCommand
             (joins, leaves, messages) = (joins + result.Stats.Joins, leaves + result.Stats.Leaves, messages + result.Delivered);
             raises += result.Stats.RaisesAccepted;
             (written, diskFailures) = (written + result.Stats.WrittenUnreported, diskFailures + result.Stats.DiskFailures);
+            (confirmed, unconfirmed) = (confirmed + result.Stats.LevelWritesConfirmed, unconfirmed + result.Stats.LevelWritesUnconfirmed);
+            (reads, readsShort) = (reads + result.Stats.MajorityReadsAnswered, readsShort + result.Stats.MajorityReadsTimedOut);
             if (!result.Passed)
             {
                 failed++;
                 Console.WriteLine($"FAILED: {result.Describe()}");
             }
         }
-        Console.WriteLine(Invariant($"Swarm: {count - failed} of {count} seeds passed in {wall.Elapsed.TotalSeconds:F1} s: {messages} messages delivered, {crashes} crashes, {losses} disk losses (none guarded), {twins} second processes with a running node's name, {joins} joins, {leaves} leaves, {raises} raises to the edge of the number domain taken, {diskFailures} failed appends, {written} appends written but unreported at a crash."));
+        Console.WriteLine(Invariant($"Swarm: {count - failed} of {count} seeds passed in {wall.Elapsed.TotalSeconds:F1} s: {messages} messages delivered, {crashes} crashes, {losses} disk losses (none guarded), {twins} second processes with a running node's name, {joins} joins, {leaves} leaves, {raises} raises to the edge of the number domain taken, {diskFailures} failed appends, {written} appends written but unreported at a crash, {confirmed} writes above w=1 confirmed and {unconfirmed} unconfirmed, {reads} majority reads checked and {readsShort} short of a majority."));
         return failed == 0 ? 0 : 1;
     }
 

@@ -36,6 +36,7 @@ static partial class SimulateCommand
         var diskLoss = new Option<double>("--disk-loss") { Description = "Fraction of crashes that also lose the disk (only when no acknowledged view can be lost).", DefaultValueFactory = _ => 0 };
         var joins = new Option<int>("--joins") { Description = "Nodes joining at random times in the active phase.", DefaultValueFactory = _ => 0 };
         var raises = new Option<int>("--raises") { Description = "Operator set_to raises at random times in the active phase, each to the edge of the number domain (10^15).", DefaultValueFactory = _ => 0 };
+        var levelWrites = new Option<double>("--level-writes") { Description = "Share of the views sent at w=2, majority or all (drawn per view); each confirmed majority write is followed by a majority read, checked to include it.", DefaultValueFactory = _ => 0 };
         var leaves = new Option<int>("--leaves") { Description = "Nodes leaving gracefully at random times in the active phase.", DefaultValueFactory = _ => 0 };
         var fanout = new Option<int>("--fanout") { Description = "Peers each node pushes to per round.", DefaultValueFactory = _ => 1 };
         var interval = new Option<TimeSpan>("--interval")
@@ -63,7 +64,7 @@ static partial class SimulateCommand
 
         var command = new Command("simulate", "Run the replication core in the deterministic simulator with fault injection.")
         {
-            nodes, views, videos, loss, duplication, reorder, latency, partition, crash, diskLoss, joins, leaves, raises,
+            nodes, views, videos, loss, duplication, reorder, latency, partition, crash, diskLoss, joins, leaves, raises, levelWrites,
             fanout, interval, seed, rounds, warmup, maxRounds, wire, csv, svg, noFiles, trace, json, swarm, runs, deltaBytes, coreBaseline, bulkLoad, rate,
         };
         command.SetAction(parse =>
@@ -84,6 +85,7 @@ static partial class SimulateCommand
                 Joins = parse.GetValue(joins),
                 Leaves = parse.GetValue(leaves),
                 Raises = parse.GetValue(raises),
+                LevelWrites = parse.GetValue(levelWrites),
                 Fanout = parse.GetValue(fanout),
                 Interval = parse.GetValue(interval),
                 Rounds = parse.GetValue(rounds),
@@ -157,6 +159,10 @@ static partial class SimulateCommand
             ? Invariant($"Converged {result.Rounds} rounds ({result.SimulatedMs:F1} ms simulated) after the heal; every checker held.")
             : $"FAILED: {result.Describe()}");
         Console.WriteLine(Invariant($"Acknowledged views: {result.Acknowledged} (refused {s.ViewsRefused}; destroyed with lost disks, no copy left anywhere {result.Destroyed}; raises {s.RaisesAccepted} taken, {s.RaisesRefused} refused); final counts min {result.FinalMin}, max {result.FinalMax}"));
+        if (s.LevelWrites > 0 || s.MajorityReads > 0)
+        {
+            Console.WriteLine(Invariant($"Levels: {s.LevelWritesConfirmed} writes above w=1 confirmed, {s.LevelWritesUnconfirmed} unconfirmed (counted, not confirmed in time); {s.MajorityReadsAnswered} majority reads checked, {s.MajorityReadsTimedOut} short of a majority"));
+        }
         Console.WriteLine(Invariant($"Messages: {result.Messages} sent, {result.Delivered} delivered, {result.Bytes} bytes ({(result.Messages > 0 ? result.Bytes / (double)result.Messages : 0):F0} per message)"));
         Console.WriteLine(Invariant($"Faults: {s.Crashes} crashes, {s.DiskLosses} disk losses, {s.Twins} twins (a second process with a running node's name), {s.Joins} joins, {s.Leaves} leaves"));
         Console.WriteLine(Invariant($"Simulated {result.TotalSimulatedMs / 1000:F1} s in {result.WallTime.TotalSeconds:F2} s wall ({cpu.TotalSeconds:F2} s CPU): {result.Events} events, {result.DeliveredPerSecond:F0} messages delivered per wall-clock second, {result.Delivered / Math.Max(cpu.TotalSeconds, 1e-9):F0} per CPU second (wire {options.Wire}); trace {result.TraceHash:x16}"));

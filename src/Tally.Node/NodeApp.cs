@@ -95,6 +95,15 @@ public static class NodeApp
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddStandardResilienceHandler()
             .SelectPipelineByAuthority(); // one circuit breaker per peer
+        // Reads above r=1: no retries (the replica asks several peers at once and needs only some), the level
+        // timeout bounds each read.
+        services.AddHttpClient<PeerReader>()
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+                ConnectTimeout = TimeSpan.FromSeconds(2),
+            }.WithNodeTls(sp.GetRequiredService<TlsMaterial>()))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddOptions<HttpStandardResilienceOptions>().Configure<IOptions<NodeOptions>>((resilience, node) =>
         {
             resilience.AttemptTimeout.Timeout = node.Value.SendAttemptTimeout;

@@ -83,6 +83,7 @@ public sealed partial class Cluster
             return;
         }
         Stats.Crashes++;
+        AbandonLevelWaits(node); // before the written appends: those answers were counted when they became durable
         WriteUnreported(node);
         Stop(node, NodeStatus.Down);
         Trace.Event(Time.Now, "crash", index, 0);
@@ -180,11 +181,22 @@ public sealed partial class Cluster
 
     void Stop(SimNode node, NodeStatus status)
     {
+        AbandonLevelWaits(node);
         node.Replica = null;
         node.Core = null;
         node.Status = status;
         node.Waiting.Clear(); // clients waiting for an answer get none (their connection drops)
         node.Disk.Crash();
         Checkers.OnStopped(node);
+    }
+
+    /// <summary>The process ends while answers wait for their write level: their views are counted and durable, the
+    /// clients get no answer (indeterminate); they count as the node's 504 would. Answering twice changes nothing.</summary>
+    void AbandonLevelWaits(SimNode node)
+    {
+        foreach (var answer in node.Replica?.LevelWaiting ?? [])
+        {
+            Answered(node, answer with { Status = ViewStatus.Unconfirmed });
+        }
     }
 }

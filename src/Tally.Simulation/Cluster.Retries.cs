@@ -28,7 +28,7 @@ public sealed partial class Cluster
     bool NewKeyedView(int index, int video)
     {
         var key = ++_nextKey;
-        if (!KeyedView(index, video, 1, key))
+        if (!View(index, video, 1, key, DrawWriteLevel()))
         {
             return false;
         }

@@ -11,7 +11,7 @@ public sealed partial class Cluster
     /// <paramref name="index"/>, with idempotency key <paramref name="key"/> (0: none). Returns false when the node
     /// refuses at once (down, leaving, busy: the real node's 503). Otherwise the replica answers once the views are
     /// durable (acknowledged), or refuses them later (a failed append no later one carried).</summary>
-    public bool View(int index, int video, ulong amount = 1, long key = 0)
+    public bool View(int index, int video, ulong amount = 1, long key = 0, ConsistencyLevel level = default)
     {
         var node = _nodes[index];
         if (node.Replica is not { } replica)
@@ -21,8 +21,8 @@ public sealed partial class Cluster
         }
         var id = _videos[video];
         Checkers.BeforeView(node, id, video);
-        var ticket = replica.Submit(ViewRequest.Add(id, amount, key == 0 ? null : $"k{key}"));
-        node.Waiting.Add(ticket, new ClientRequest(video, amount, key));
+        var ticket = replica.Submit(ViewRequest.Add(id, amount, key == 0 ? null : $"k{key}") with { Write = level.IsLocal ? ConsistencyLevel.One : level });
+        node.Waiting.Add(ticket, new ClientRequest(video, amount, key, Level: level));
         Trace.Event(Time.Now, "view", index, video);
         _refusedNow = null;
         Pump(node);
@@ -75,7 +75,11 @@ public sealed partial class Cluster
         {
             return;
         }
-        if (answer.Status != ViewStatus.Ok)
+        if (!request.Level.IsLocal && answer.Status is ViewStatus.Ok or ViewStatus.Unconfirmed)
+        {
+            OnLevelAnswer(node, request, answer);
+        }
+        if (answer.Status is not (ViewStatus.Ok or ViewStatus.Unconfirmed))
         {
             if (request.Raise)
             {

@@ -50,6 +50,18 @@ public sealed class ClusterStats
     /// <summary>Second processes started with the name of a running node (a copied configuration).</summary>
     public long Twins { get; internal set; }
 
+    /// <summary>Client views sent above w=1; of those answered, the ones that met their level (200) and the ones
+    /// answered unconfirmed (the node's 504: counted, not confirmed in time, or the node died while they waited).</summary>
+    public long LevelWrites { get; internal set; }
+    public long LevelWritesConfirmed { get; internal set; }
+    public long LevelWritesUnconfirmed { get; internal set; }
+
+    /// <summary>Majority reads, those that reached a majority (checked against the majority writes before them), and
+    /// those that did not (the node's 504).</summary>
+    public long MajorityReads { get; internal set; }
+    public long MajorityReadsAnswered { get; internal set; }
+    public long MajorityReadsTimedOut { get; internal set; }
+
     public long Joins { get; internal set; }
     public long Leaves { get; internal set; }
 }

@@ -68,4 +68,4 @@ public sealed class SimNode(int index, string name, string address, SimulatedDis
 
 /// <summary>A client's request as the simulator tracks it: the video, the views (or the total of a raise) and the
 /// idempotency key.</summary>
-internal readonly record struct ClientRequest(int Video, ulong Amount, long Key, bool Raise = false);
+internal readonly record struct ClientRequest(int Video, ulong Amount, long Key, bool Raise = false, ConsistencyLevel Level = default);

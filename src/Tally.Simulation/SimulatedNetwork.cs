@@ -57,6 +57,10 @@ public sealed class SimulatedNetwork(Random random, NetworkConditions conditions
         return fault;
     }
 
+    /// <summary>True when a fault cuts every message from <paramref name="from"/> to <paramref name="to"/> (a partition,
+    /// not a lossy link).</summary>
+    public bool Cuts(int from, int to) => _faults.Any(f => f.DropProbability(from, to) >= 1);
+
     /// <summary>Decides the fate of one message: returns how many copies arrive (0, 1 or 2) and writes their
     /// delays, in ticks, to <paramref name="delays"/>.</summary>
     public int Route(int from, int to, Span<long> delays)

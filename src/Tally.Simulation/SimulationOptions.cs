@@ -126,6 +126,11 @@ public sealed class SimulationOptions
     [Range(1, 100_000)]
     public int? DownRounds { get; set; }
 
+    /// <summary>Share of client views sent above w=1 (each drawn among 2, majority and all); every view acknowledged
+    /// at majority is followed by a majority read of its video at another node, checked to include it.</summary>
+    [Range(0.0, 1.0)]
+    public double LevelWrites { get; set; }
+
     /// <summary>Second processes started with the name of a running node, at random times of the active phase; they run
     /// to the end.</summary>
     [Range(0, 1000)]

@@ -1,3 +1,5 @@
+using Tally.Replication;
+
 namespace Tally.Simulation;
 
 /// <summary>Swarm testing (TigerBeetle's VOPR): every seed draws its own small cluster, load, network and faults, then
@@ -53,6 +55,11 @@ public static class Swarm
         options.Raises = edge.Next(3) == 0 ? edge.Next(1, 4) : 0;
         options.DiskFailureRate = edge.Next(2) == 0 ? 0 : edge.NextDouble() * 0.05;
         options.CrashWrittenRate = edge.Next(2) == 0 ? 0 : edge.NextDouble();
+        // Write and read levels: a share of the views asks for 2, majority or all replicas, with a level timeout
+        // from a few rounds to the node's default (so some levels are met and some time out under the faults).
+        var levels = new Random(Cluster.Derive(seed, 102));
+        options.LevelWrites = levels.Next(3) == 0 ? 0 : levels.NextDouble() * 0.6;
+        options.Replica = new ReplicaOptions { LevelTimeout = TimeSpan.FromMilliseconds(levels.Next(300, 5001)) };
         return options;
     }
 

@@ -26,6 +26,7 @@ public sealed class NodeCommandTests
     [InlineData("--durability", "maybe", "fsync or none")]
     [InlineData("--peers-dns", "tally", "NAME:PORT")]
     [InlineData("--peers-dns-interval", "often", "duration")]
+    [InlineData("--level-timeout", "banana", "duration")]
     [InlineData("--listen", "https://127.0.0.1:1", "--tls-cert")]
     [InlineData("--tls-ca", "/nonexistent/ca.pem", "cannot be read")]
     public async Task NodeCommand_ExitsWith2_ForAnUnreadableValue(string option, string value, string message)

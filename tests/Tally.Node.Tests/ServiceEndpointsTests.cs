@@ -21,6 +21,22 @@ public sealed class ServiceEndpointsTests
     }
 
     [Fact]
+    public async Task OpenApi_DescribesTheWriteAndReadLevels()
+    {
+        await using var node = await InProcessNode.StartAsync();
+        var paths = (await node.Client.GetJsonAsync("/openapi/v1.json")).GetProperty("paths");
+
+        foreach (var (path, method, name) in new[] { ("/videos/{videoId}/views", "post", "w"), ("/views", "post", "w"), ("/videos/{videoId}", "get", "r") })
+        {
+            var parameters = paths.GetProperty(path).GetProperty(method).GetProperty("parameters").EnumerateArray();
+            var level = parameters.SingleOrDefault(p => p.GetProperty("name").GetString() == name);
+            Assert.True(level.ValueKind == System.Text.Json.JsonValueKind.Object && level.GetProperty("in").GetString() == "query",
+                $"the OpenAPI document must describe the query parameter {name} of {method} {path}");
+            Assert.Contains("majority", level.GetProperty("description").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task HealthAndAlive_AreUp_WhenReady()
     {
         await using var node = await InProcessNode.StartAsync();

@@ -44,6 +44,7 @@ public class SwarmTests
         var kinds = drawn.SelectMany(o => o.Schedule.Faults).Select(f => f.Kind).ToHashSet();
         Assert.True(kinds.SetEquals([FaultKind.Isolate, FaultKind.Cut, FaultKind.OneWay, FaultKind.Drop, FaultKind.Crash, FaultKind.LoseDisk]),
             $"the swarm seeds must draw every partition kind and the unsafe disk loss (a disk lost while a peer is down and another cut off), drew {string.Join(',', kinds)}");
+        Assert.True(drawn.Any(o => o.LevelWrites > 0) && drawn.Any(o => o.LevelWrites == 0), "the swarm seeds must draw writes above w=1 (with majority reads after them) and runs without");
         Assert.True(drawn.Any(o => o.Twins > 0), "the swarm seeds must draw second processes with a running node's name");
         Assert.True(drawn.Any(o => o.ClusterIdGiven) && drawn.Any(o => !o.ClusterIdGiven), "the swarm seeds must draw both a given cluster id and one made by a node without peers");
     }

@@ -27,7 +27,10 @@ public static class ViewsApi
         return group;
     }
 
-    public sealed record SendViewsRequest(string? Node, string? VideoId, long? Amount);
+    /// <param name="W">The write level: <c>1</c> (default), a number up to 1000, <c>majority</c> or <c>all</c>;
+    /// passed to the node, whose 200 names the replicas that hold the views and whose 504 says they are counted there
+    /// and not yet confirmed.</param>
+    public sealed record SendViewsRequest(string? Node, string? VideoId, long? Amount, string? W = null);
 
     public sealed record RandomTestRequest(string? VideoId);
 
@@ -56,13 +59,17 @@ public static class ViewsApi
         {
             errors["amount"] = [$"The number of views must be a whole number from 1 to {AmountMax:N0}."];
         }
+        if (!IsWriteLevel(request.W))
+        {
+            errors["w"] = ["The write level must be 1 to 1000, 'majority' or 'all'."];
+        }
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The form has errors");
         }
         try
         {
-            var reply = await client.PostViewsAsync(node!.Url, request.VideoId!, request.Amount!.Value, ct).ConfigureAwait(false);
+            var reply = await client.PostViewsAsync(node!.Url, request.VideoId!, request.Amount!.Value, ct, request.W).ConfigureAwait(false);
             return TypedResults.Content(reply.Body, reply.ContentType ?? "application/json", statusCode: reply.StatusCode);
         }
         catch (HttpRequestException e)
@@ -138,6 +145,10 @@ public static class ViewsApi
             return new(key, key, amount, StatusCodes.Status502BadGateway, null, e.Message);
         }
     }
+
+    /// <summary>Null or empty (the node's default), 1..1000, <c>majority</c> or <c>all</c>: what the node takes as <c>w</c>.</summary>
+    static bool IsWriteLevel(string? w) => string.IsNullOrEmpty(w) || w is "majority" or "all" ||
+        w.Length <= 4 && w[0] != '0' && w.All(char.IsAsciiDigit) && int.Parse(w, System.Globalization.CultureInfo.InvariantCulture) <= 1000;
 
     internal static ProblemHttpResult Unreachable(string url, HttpRequestException e) => TypedResults.Problem(
         $"Node {url} did not answer: {e.Message}", statusCode: StatusCodes.Status502BadGateway, title: "Node unreachable");

@@ -53,8 +53,10 @@ public sealed class NodeClient(IHttpClientFactory factory, IOptions<DashboardOpt
 
     const int PageSize = 1000;
 
-    public Task<NodeReply> PostViewsAsync(string nodeUrl, string videoId, long amount, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, nodeUrl, "/videos/" + Uri.EscapeDataString(videoId) + "/views",
+    /// <param name="w">The write level (<c>1</c>, a number, <c>majority</c>, <c>all</c>), or null for the node's default (1).</param>
+    public Task<NodeReply> PostViewsAsync(string nodeUrl, string videoId, long amount, CancellationToken ct, string? w = null) =>
+        SendAsync(HttpMethod.Post, nodeUrl, "/videos/" + Uri.EscapeDataString(videoId) + "/views" +
+            (string.IsNullOrEmpty(w) ? "" : "?w=" + Uri.EscapeDataString(w)),
             new JsonObject { ["amount"] = amount }, admin: false, ct);
 
     public Task<NodeReply> LeaveAsync(string nodeUrl, CancellationToken ct) =>

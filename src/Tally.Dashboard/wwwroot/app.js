@@ -547,17 +547,26 @@
     }
     result.className = "result";
     result.textContent = "sending…";
-    const { ok, body, text } = await post("/api/views", { node, videoId: video, amount });
+    const w = $("send-level").value;
+    const { ok, status, body, text } = await post("/api/views", { node, videoId: video, amount, w });
     if (ok) {
       // The page stays on its video; sending views of another one says so and offers to switch.
       const other = video !== page.video ? `\nSent to video ${video}; this page still shows ${page.video}.` : "";
-      result.textContent = `${body.nodeId} answered: total ${fmt(body.total)}, count ${fmt(body.count)}${other}\n${text}`;
+      const holders = body.acknowledgedBy || [];
+      const acked = `acknowledged by ${holders.length} replica${holders.length === 1 ? "" : "s"} (w=${w}): ${holders.join(", ")}`;
+      result.textContent = `${body.nodeId} answered: total ${fmt(body.total)}, count ${fmt(body.count)}, ${acked}${other}\n${text}`;
       if (other) {
         const show = $("send-show");
         show.textContent = `Show ${video}`;
         show.dataset.video = video;
         show.hidden = false;
       }
+    } else if (status === 504 && body && body.counted) {
+      // Counted on the node's disk, not yet on enough others: indeterminate, never "not counted".
+      result.className = "result warning";
+      result.textContent = `Counted locally, not yet confirmed: ${body.acknowledged} of the ${body.required} replicas ` +
+        `w=${w} needs acknowledged in time (${(body.acknowledgedBy || []).join(", ")}). The views are counted on ${node} ` +
+        `and keep spreading; do not send them again.\n${text}`;
     } else {
       showError("send-result", body);
     }
@@ -616,7 +625,7 @@
       } catch {
         body = { title: text };
       }
-      return { ok: response.ok, body, text };
+      return { ok: response.ok, status: response.status, body, text };
     } catch (e) {
       return { ok: false, body: { title: "The dashboard did not answer", detail: String(e) } };
     }

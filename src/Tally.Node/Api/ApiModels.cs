@@ -16,13 +16,22 @@ public sealed record TotalBody([property: JsonRequired] ulong Total);
 /// JSON integer; see docs/architecture.md, "Numbers", for when it can pass 2^53-1). <c>nodeId</c> (the node's name) and
 /// <c>replicaId</c> name who took the view: a retry sent to that node within its idempotency window counts nothing; a
 /// retry sent elsewhere counts again.</summary>
-public sealed record ViewResponse(string VideoId, string NodeId, string ReplicaId, ulong Total, UInt128 Count);
+/// <param name="AcknowledgedBy">The replicas (ids, this one first) that held the views durably when the node answered:
+/// at least the request's write level <c>w</c> (this node alone at <c>w=1</c>).</param>
+public sealed record ViewResponse(string VideoId, string NodeId, string ReplicaId, ulong Total, UInt128 Count,
+    IReadOnlyList<string> AcknowledgedBy);
 
 /// <summary>One video as this node knows it: every replica's entry (<c>replicas</c>, keyed by replica id) and the same
 /// entries summed per node name (<c>names</c>: a name has several replicas after a lost disk or a name conflict; sums
 /// of entries, so exact JSON integers of any size).</summary>
+/// <param name="AnsweredBy">The replicas (ids, this one first) whose entries this answer merged: at least the read
+/// level <c>r</c> (this node alone at <c>r=1</c>).</param>
 public sealed record VideoResponse(string VideoId, string NodeId, string ReplicaId, ulong Total, UInt128 Count,
-    IReadOnlyDictionary<string, ulong> Replicas, IReadOnlyDictionary<string, UInt128> Names);
+    IReadOnlyDictionary<string, ulong> Replicas, IReadOnlyDictionary<string, UInt128> Names, IReadOnlyList<string> AnsweredBy);
+
+/// <summary>A node's answer to a peer's read (<c>GET /internal/videos/{videoId}</c>): its replica id, its cluster id
+/// and every entry it holds for the video.</summary>
+public sealed record PeerVideoResponse(string ReplicaId, string? ClusterId, IReadOnlyDictionary<string, ulong> Entries);
 
 public sealed record VideoSummary(string VideoId, ulong Total, UInt128 Count);
 
@@ -38,7 +47,9 @@ public sealed record BatchBody([property: JsonRequired] IReadOnlyList<BatchEntry
 public sealed record BatchEntry([property: JsonRequired] string? VideoId, long Amount = 1);
 
 /// <summary>The answer to a batch: per distinct video (entries for the same video are added up), in first-seen order.</summary>
-public sealed record BatchResponse(string NodeId, string ReplicaId, ulong Views, IReadOnlyList<VideoSummary> Results);
+/// <param name="AcknowledgedBy">As in <see cref="ViewResponse"/>: the replicas that held the batch durably.</param>
+public sealed record BatchResponse(string NodeId, string ReplicaId, ulong Views, IReadOnlyList<VideoSummary> Results,
+    IReadOnlyList<string> AcknowledgedBy);
 
 /// <summary>This node's view of the cluster and hints for judging convergence.</summary>
 /// <param name="Digest">Hex root of this node's state digest at <paramref name="DigestVersion"/>: nodes with equal

@@ -14,6 +14,9 @@ public static class InternalApi
 {
     public const string GossipPath = "/internal/gossip";
 
+    /// <summary>Where a peer reads one video's entries for a read above <c>r=1</c>: <c>GET {VideosPath}/{videoId}</c>.</summary>
+    public const string VideosPath = "/internal/videos";
+
     public static RouteGroupBuilder MapInternalApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/internal").WithTags("Internal").RequireAuthorization(NodeAuth.PeerPolicy);
@@ -22,7 +25,42 @@ public static class InternalApi
             .Accepts<byte[]>("application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/videos/{videoId}", ReadVideo).WithName("PeerRead")
+            .WithSummary("One video's entries, for a peer's read above r=1: {\"replicaId\",\"clusterId\",\"entries\":{\"<replicaId>\": n}}. Requires the cluster key; headers Tally-Replica, Tally-Address and Tally-Cluster name the asker (another cluster: 409; cut off by an injected fault: 503).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
+    }
+
+    internal static Results<Ok<PeerVideoResponse>, ValidationProblem, ProblemHttpResult> ReadVideo(
+        string videoId, HttpContext context, ReplicaExecutor replica, FaultSet faults)
+    {
+        if (!VideoId.TryParse(videoId, out var video))
+        {
+            return Problems.InvalidVideo(videoId);
+        }
+        var headers = context.Request.Headers;
+        var asker = headers[PeerReader.ReplicaHeader].ToString();
+        var address = headers[PeerReader.AddressHeader].ToString();
+        if (ReplicaId.TryParse(asker, out var askerId) && faults.BlocksSender(new MemberRecord(askerId, address, 0, 0, false)) ||
+            address.Length > 0 && faults.BlocksAddress(address))
+        {
+            // As if the network had lost it: an injected partition cuts reads as it cuts gossip.
+            return TypedResults.Problem("This node drops messages from the asker (an injected fault).",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Partitioned");
+        }
+        ClusterId? cluster = ClusterId.TryParse(headers[PeerReader.ClusterHeader].ToString(), out var id) ? id : null;
+        if (replica.ReadFor(video, cluster) is not { } counter)
+        {
+            return TypedResults.Problem("The asker belongs to another cluster (or has none yet); nothing of another cluster is read.",
+                statusCode: StatusCodes.Status409Conflict, title: "Read from another cluster");
+        }
+        var entries = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var (r, entry) in counter.Entries)
+        {
+            entries[r.Value] = entry;
+        }
+        return TypedResults.Ok(new PeerVideoResponse(replica.Id.Value, replica.CurrentClusterId?.Value, entries));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> ReceiveGossipAsync(

@@ -57,8 +57,48 @@ static class Problems
         ViewStatus.KeyConflict => TypedResults.Problem(
             $"This {IdempotencyKeyHeader.Name} was already used for a different request; use a new key for a new request.",
             statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused"),
+        ViewStatus.Unconfirmed => Unconfirmed(answer),
+        ViewStatus.LevelUnreachable => TypedResults.Problem($"{answer.Detail} Nothing was counted; ask a lower w.",
+            statusCode: StatusCodes.Status400BadRequest, title: "Write level unreachable"),
         _ => throw new InvalidOperationException($"No problem for status {answer.Status}."),
     };
+
+    /// <summary>504 for a write counted here that fewer replicas than its level acknowledged in time: the views ARE
+    /// counted (durable on this node's disk, answered again to a retry with the same key) and keep spreading.</summary>
+    static ProblemHttpResult Unconfirmed(ViewAnswer answer) => TypedResults.Problem(
+        $"The views are counted on this node (durable on its disk) but not yet confirmed by enough replicas: {answer.Detail} They keep spreading by gossip; the outcome is indeterminate, not lost. Do not resend them without the same Idempotency-Key to this node (that would count them again); a retry with the key waits for the level again and counts nothing.",
+        statusCode: StatusCodes.Status504GatewayTimeout, title: "Counted locally, not yet confirmed",
+        extensions: new Dictionary<string, object?>
+        {
+            ["counted"] = true,
+            ["acknowledged"] = answer.Acknowledged.Count,
+            ["acknowledgedBy"] = answer.Acknowledged.Select(r => r.Value).ToArray(),
+            ["required"] = answer.Required,
+        });
+
+    /// <summary>504 for a read above <c>r=1</c> that fewer replicas than its level answered in time.</summary>
+    public static ProblemHttpResult ReadTimedOut(ConsistencyLevel level, int required, IReadOnlyList<string> answeredBy, TimeSpan timeout) =>
+        TypedResults.Problem(
+            $"r={level} needs {required} replicas, but {answeredBy.Count} answered within {timeout.TotalSeconds:0.###} s (the others are down, cut off or slow). Retry, or read at a lower r.",
+            statusCode: StatusCodes.Status504GatewayTimeout, title: "Read level not reached",
+            extensions: new Dictionary<string, object?>
+            {
+                ["answered"] = answeredBy.Count,
+                ["answeredBy"] = answeredBy.ToArray(),
+                ["required"] = required,
+            });
+
+    /// <summary>Reads the <c>w</c> or <c>r</c> query parameter: 1..1000, <c>majority</c> or <c>all</c>; absent is 1.</summary>
+    public static bool TryLevel(string? text, string name, out ConsistencyLevel level, out ValidationProblem? problem)
+    {
+        problem = null;
+        if (ConsistencyLevel.TryParse(text, out level))
+        {
+            return true;
+        }
+        problem = Invalid(name, $"'{name}' must be a whole number from 1 to {ConsistencyLevel.CountMax}, 'majority' or 'all'; got '{Shorten(text)}'.");
+        return false;
+    }
 
     static ProblemHttpResult Unavailable(HttpContext context, string title, string detail)
     {

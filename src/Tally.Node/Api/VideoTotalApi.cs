@@ -37,7 +37,8 @@ public static class VideoTotalApi
         }
         var answer = await replica.SubmitAsync(ViewRequest.Raise(video, total.Total)).ConfigureAwait(false);
         return answer.Status == ViewStatus.Ok
-            ? TypedResults.Ok(new ViewResponse(video.Value, replica.Name, replica.Id.Value, answer.Totals[0], answer.Counts[0]))
+            ? TypedResults.Ok(new ViewResponse(video.Value, replica.Name, replica.Id.Value, answer.Totals[0], answer.Counts[0],
+                [.. answer.Acknowledged.Select(r => r.Value)]))
             : Problems.For(answer, context);
     }
 }

@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Tally.Crdt;
 using Tally.Replication;
@@ -13,17 +15,22 @@ public static class ViewsApi
         var group = app.MapGroup("/views").WithTags("Views");
         group.MapPost("/", RecordBatchAsync).WithName("RecordViews")
             .WithSummary("Count a batch of views ({\"views\":[{\"videoId\":\"v\",\"amount\":n}, ...]}) in one durable commit: all or nothing.")
-            .WithDescription("At most Node:BatchViewsMax entries (default 10,000), each amount 1 to 1,000,000. Answers per distinct video. Idempotency-Key works as for single views: retry to the same node.")
+            .WithDescription("At most Node:BatchViewsMax entries (default 10,000), each amount 1 to 1,000,000. Answers per distinct video. Idempotency-Key and the write level w work as for single views: retry to the same node.")
             .Accepts<BatchBody>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         return group;
     }
 
     internal static async Task<Results<Ok<BatchResponse>, ValidationProblem, ProblemHttpResult>> RecordBatchAsync(
         HttpContext context, ReplicaExecutor replica, IOptions<NodeOptions> options, IOptions<ReplicaOptions> replicaOptions,
-        CancellationToken ct)
+        [FromQuery(Name = "w"), Description(VideoViewsApi.WriteLevelText)] string? w, CancellationToken ct)
     {
+        if (!Problems.TryLevel(w, "w", out var level, out var badLevel))
+        {
+            return badLevel!;
+        }
         var body = await RequestBody.ReadJsonAsync(context.Request, NodeJsonContext.Strict.BatchBody, options.Value.BatchBodyBytesMax, ct).ConfigureAwait(false);
         if (body.Problem is { } problem)
         {
@@ -47,7 +54,7 @@ public static class ViewsApi
         {
             return badKey;
         }
-        var answer = await replica.SubmitAsync(ViewRequest.Batch(items, key)).ConfigureAwait(false);
+        var answer = await replica.SubmitAsync(ViewRequest.Batch(items, key) with { Write = level }).ConfigureAwait(false);
         if (answer.Status != ViewStatus.Ok)
         {
             return Problems.For(answer, context);
@@ -59,7 +66,8 @@ public static class ViewsApi
         {
             results[i] = new VideoSummary(items[i].Video.Value, answer.Totals[i], answer.Counts[i]);
         }
-        return TypedResults.Ok(new BatchResponse(replica.Name, replica.Id.Value, total, results));
+        return TypedResults.Ok(new BatchResponse(replica.Name, replica.Id.Value, total, results,
+            [.. answer.Acknowledged.Select(r => r.Value)]));
     }
 
     static ValidationProblem? Validate(IReadOnlyList<BatchEntry> views)

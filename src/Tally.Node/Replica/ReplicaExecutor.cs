@@ -251,6 +251,10 @@ public sealed partial class ReplicaExecutor(
             ReplicaPhase.Leaving => NodePhase.Leaving,
             _ => NodePhase.Stopping,
         };
+        if (Replica.LevelWaits > 0)
+        {
+            ArmLevelTimer();
+        }
         if (_drained is not null && Replica.OwnAppendsInFlight == 0 && _snapshotInFlight is null)
         {
             _drained.TrySetResult();

@@ -13,7 +13,7 @@ sealed class Submitted(ViewTicket ticket, ViewRequest request, long acceptedMs)
     public KeyEntry? Key { get; set; }
 
     /// <summary>Retries with the same key that arrived while this request was in flight: they get its answer.</summary>
-    public List<ViewTicket>? Followers { get; set; }
+    public List<(ViewTicket Ticket, ConsistencyLevel Level)>? Followers { get; set; }
 
     public IdempotencyRecord? Record => Key is { } k ? new(k.Key, k.Fingerprint, acceptedMs, Totals) : null;
 }

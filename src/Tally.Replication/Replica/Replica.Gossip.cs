@@ -35,6 +35,7 @@ public sealed partial class Replica
         Hold(effects);
         _mergeRetryAtTick = false;
         _snapshotRetryAtTick = false;
+        _levelPushed.Clear(); // a push for a waiting write that got no answer is made again
         CheckLeaveTimeout();
     }
 
@@ -55,12 +56,18 @@ public sealed partial class Replica
         }
         if (effects.Persist is { } delta)
         {
-            _merges++;
-            Fold(delta);
-            _mergeWaitingUpTo = _merges;
+            TakeMerged(delta);
         }
         Hold(effects);
         return null;
+    }
+
+    /// <summary>A merge changed the state: append the change (messages made from now on wait for that append).</summary>
+    void TakeMerged(CounterMap delta)
+    {
+        _merges++;
+        Fold(delta);
+        _mergeWaitingUpTo = _merges;
     }
 
     /// <summary>The root of the state's digest and the version it stands for. A pass over every video, so while the

@@ -19,6 +19,14 @@ public sealed partial class Replica
     {
         Validate(request);
         var ticket = new ViewTicket(++_nextTicket);
+        if (request.Write is { Kind: LevelKind.Count, Count: > 1 } level && level.Count > _node.LevelMembers())
+        {
+            // Before the key is looked at or taken: nothing is counted, and a retry with a reachable level may count.
+            Give(new ViewAnswer(ticket, ViewStatus.LevelUnreachable,
+                $"w={level} names more replicas than the {_node.LevelMembers()} this node counts (itself, the members that have not left, and peers not yet heard from).",
+                [], [], 0, false));
+            return ticket;
+        }
         var now = NowMs;
         var submitted = new Submitted(ticket, request, now);
         if (request.IdempotencyKey is { } key && _keys.Enabled)
@@ -87,19 +95,22 @@ public sealed partial class Replica
         }
         else if (known.First is { } first)
         {
-            (first.Followers ??= []).Add(ticket);
+            (first.Followers ??= []).Add((ticket, request.Write));
         }
         else if (known.Answer is { } answer)
         {
-            // The first answer's totals and the counts as of now (never lower than the first ones).
+            // The first answer's totals and the counts as of now (never lower than the first ones); a retry waits for
+            // its own write level again, for the version that holds the first request's views.
             _requestsReplayed++;
-            Give(answer with { Ticket = ticket, Counts = CountsOf(request.Items), Added = 0, Replayed = true });
+            Give(answer with { Ticket = ticket, Counts = CountsOf(request.Items), Added = 0, Replayed = true }, request.Write);
         }
         else
         {
-            // Taken by an earlier process: its totals are on disk; the count is today's (no lower than then).
+            // Taken by an earlier process: its totals are on disk, so the current version holds them; the count is
+            // today's (no lower than then).
             _requestsReplayed++;
-            Give(new ViewAnswer(ticket, ViewStatus.Ok, null, known.Stored!, CountsOf(request.Items), 0, true));
+            Give(new ViewAnswer(ticket, ViewStatus.Ok, null, known.Stored!, CountsOf(request.Items), 0, true)
+                { Version = _node.State.Version }, request.Write);
         }
     }
 
@@ -230,20 +241,21 @@ public sealed partial class Replica
         var ok = status == ViewStatus.Ok;
         var items = request.Request.Items;
         var answer = new ViewAnswer(request.Ticket, status, detail,
-            ok ? request.Totals : [], ok ? CountsOf(items) : [], ok ? request.Added : 0, false);
+            ok ? request.Totals : [], ok ? CountsOf(items) : [], ok ? request.Added : 0, false)
+            { Version = ok ? _node.State.Version : 0 };
         if (ok)
         {
             _viewsCounted += (long)Math.Min(request.Added, long.MaxValue);
         }
-        Give(answer);
+        Give(answer, request.Request.Write);
         if (request.Key is { } key)
         {
             _keys.Complete(key, answer);
         }
-        foreach (var follower in request.Followers ?? [])
+        foreach (var (follower, level) in request.Followers ?? [])
         {
             _requestsReplayed++;
-            Give(answer with { Ticket = follower, Added = 0, Replayed = true });
+            Give(answer with { Ticket = follower, Added = 0, Replayed = true }, level);
         }
     }
 

@@ -156,6 +156,7 @@ public sealed partial class Replica
     {
         _stopped = true;
         RefuseQueued(ViewStatus.Stopped, "The node is stopping; send the views to another node.");
+        ExpireLevelWaits("The node is stopping before enough replicas acknowledged.");
     }
 
     /// <summary>Reports that append <paramref name="number"/> is durable. <paramref name="snapshotDue"/>: the store
@@ -191,6 +192,7 @@ public sealed partial class Replica
         StartSnapshotIfDue();
         StartCommits();
         StartMergeAppend();
+        CheckLevels();
         Release();
     }
 

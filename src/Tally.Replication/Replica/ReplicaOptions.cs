@@ -42,6 +42,12 @@ public sealed class ReplicaOptions
     [Range(1, 10_000_000)]
     public int OutboxMessagesMax { get; set; } = 10_000;
 
+    /// <summary>How long a write above <c>w=1</c> waits for its replicas' acknowledgements before it is answered
+    /// <see cref="ViewStatus.Unconfirmed"/> (the node's 504), and how long a read above <c>r=1</c> waits for its
+    /// replicas' answers.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan LevelTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>A snapshot is due once the rows appended since the last one reach the larger of this and the number
     /// of videos in the state (so snapshots cost O(1) amortized per row), or when the store says so.</summary>
     [Range(1, int.MaxValue)]

@@ -1,3 +1,5 @@
+using Tally.Crdt;
+
 namespace Tally.Replication;
 
 /// <summary>How a view request ended. Only <see cref="Ok"/> counted views; <see cref="Overflow"/> and
@@ -28,6 +30,15 @@ public enum ViewStatus
 
     /// <summary>The idempotency key was used for a different request.</summary>
     KeyConflict,
+
+    /// <summary>Counted and durable here (its <see cref="ViewAnswer.Totals"/> are set, a retry with its key counts
+    /// nothing), but fewer replicas than its write level acknowledged it within <see cref="ReplicaOptions.LevelTimeout"/>:
+    /// indeterminate, not lost; the views keep spreading by gossip.</summary>
+    Unconfirmed,
+
+    /// <summary>The write level names more replicas than this replica counts (<see cref="ReplicaNode.LevelMembers"/>):
+    /// refused before anything was counted.</summary>
+    LevelUnreachable,
 }
 
 /// <summary>The answer to one submitted request.</summary>
@@ -46,5 +57,16 @@ public sealed record ViewAnswer(
     bool Replayed)
 {
     /// <summary>True when the request's views are not counted and a retry may count them.</summary>
-    public bool Refused => Status is not (ViewStatus.Ok or ViewStatus.Overflow or ViewStatus.Regression or ViewStatus.KeyConflict);
+    public bool Refused => Status is not (ViewStatus.Ok or ViewStatus.Unconfirmed or ViewStatus.Overflow or ViewStatus.Regression or ViewStatus.KeyConflict);
+
+    /// <summary>The state's version once the request's views were applied here (Ok): a peer that acknowledges this
+    /// version of this incarnation holds them durably (its acknowledgement leaves only after its merge is durable).</summary>
+    public long Version { get; init; }
+
+    /// <summary>The replicas that held the views durably when the answer was given, this one first (Ok and
+    /// <see cref="ViewStatus.Unconfirmed"/>; empty otherwise).</summary>
+    public IReadOnlyList<ReplicaId> Acknowledged { get; init; } = [];
+
+    /// <summary>The replicas the request's write level needed when it was answered (1 at <c>w=1</c>).</summary>
+    public int Required { get; init; } = 1;
 }

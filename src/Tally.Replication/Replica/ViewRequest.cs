@@ -27,6 +27,11 @@ public readonly record struct ViewTicket(long Value);
 /// same key and the same request gets the first answer and counts nothing.</param>
 public sealed record ViewRequest(ViewKind Kind, IReadOnlyList<ViewItem> Items, string? IdempotencyKey = null)
 {
+    /// <summary>The write level: the answer waits until this many replicas (this one included) hold the views durably
+    /// (<see cref="ViewAnswer.Acknowledged"/>), or gives <see cref="ViewStatus.Unconfirmed"/> after
+    /// <see cref="ReplicaOptions.LevelTimeout"/>. Not part of the request's fingerprint: a retry may ask another level.</summary>
+    public ConsistencyLevel Write { get; init; } = ConsistencyLevel.One;
+
     public static ViewRequest Add(VideoId video, ulong amount, string? key = null) => new(ViewKind.Add, [new(video, amount)], key);
 
     public static ViewRequest Raise(VideoId video, ulong total, string? key = null) => new(ViewKind.Raise, [new(video, total)], key);

@@ -38,9 +38,10 @@ sealed class TestCluster : IAsyncDisposable
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Starts <paramref name="count"/> nodes n1..nN, each with all others as peers, and waits until all are ready.</summary>
-    public async Task StartAsync(int count, string durability = "fsync")
+    /// <param name="interval">The gossip interval (default <see cref="Interval"/>).</param>
+    public async Task StartAsync(int count, string durability = "fsync", TimeSpan? interval = null)
     {
-        var nodes = Enumerable.Range(1, count).Select(i => new NodeProcess($"n{i}", _root, [], Interval, durability)).ToList();
+        var nodes = Enumerable.Range(1, count).Select(i => new NodeProcess($"n{i}", _root, [], interval ?? Interval, durability)).ToList();
         foreach (var node in nodes)
         {
             foreach (var (key, value) in Environment)

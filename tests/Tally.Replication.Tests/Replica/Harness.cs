@@ -12,8 +12,8 @@ sealed class Harness
     int _starts;
 
     public Harness(string id = "n1", ReplicaOptions? options = null, FakeTimeProvider? time = null, string[]? seeds = null,
-        ReplicationOptions? replication = null)
-        : this(ReplicaId.Parse(id), id, new ModelDisk(), default, Start.ToUnixTimeMilliseconds(), 0, time ?? new FakeTimeProvider(Start),
+        ReplicationOptions? replication = null, ClusterIdentity cluster = default)
+        : this(ReplicaId.Parse(id), id, new ModelDisk(), cluster, Start.ToUnixTimeMilliseconds(), 0, time ?? new FakeTimeProvider(Start),
             replication ?? new ReplicationOptions(), seeds ?? [], options)
     {
     }

@@ -6,11 +6,11 @@ namespace Tally.Replication.Tests;
 /// test delivers them.</summary>
 sealed class Pair
 {
-    public Pair(ReplicaOptions? options = null)
+    public Pair(ReplicaOptions? options = null, ClusterIdentity cluster = default)
     {
         var time = new FakeTimeProvider(Harness.Start);
-        N1 = new Harness("n1", options, time, ["n2"]);
-        N2 = new Harness("n2", options, time, ["n1"]);
+        N1 = new Harness("n1", options, time, ["n2"], cluster: cluster);
+        N2 = new Harness("n2", options, time, ["n1"], cluster: cluster);
     }
 
     public Harness N1 { get; }
