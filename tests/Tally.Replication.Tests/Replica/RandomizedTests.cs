@@ -14,7 +14,7 @@ public class RandomizedTests
     [Fact]
     public void Replicas_KeepEveryAnsweredViewExactlyOnce_UnderRandomCompletionsFailuresAndCrashes()
     {
-        for (var seed = 1; seed <= 40; seed++)
+        for (var seed = 1; seed <= MutationRun.Seeds(full: 40, underMutation: 10); seed++)
         {
             new Run(seed).Execute(steps: 500);
         }
