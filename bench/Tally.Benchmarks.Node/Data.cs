@@ -6,30 +6,8 @@ namespace Tally.Benchmarks.Node;
 /// directory (<c>n1~4k7pq2zx9m</c>).</summary>
 static class Data
 {
-    const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
     /// <summary><paramref name="count"/> distinct ids, in random order (as views arrive), from one seed.</summary>
-    public static string[] VideoIds(int count, int seed = 1)
-    {
-        var random = new Random(seed);
-        var seen = new HashSet<string>(count, StringComparer.Ordinal);
-        var ids = new string[count];
-        Span<char> chars = stackalloc char[11];
-        for (var i = 0; i < count;)
-        {
-            chars[0] = Alphabet[random.Next(62)];
-            for (var c = 1; c < chars.Length; c++)
-            {
-                chars[c] = Alphabet[random.Next(Alphabet.Length)];
-            }
-            var id = new string(chars);
-            if (seen.Add(id))
-            {
-                ids[i++] = id;
-            }
-        }
-        return ids;
-    }
+    public static string[] VideoIds(int count, int seed = 1) => Shared.VideoIds.Make(count, seed);
 
     public static ReplicaId[] Replicas(int count) =>
         [.. Enumerable.Range(1, count).Select(i => ReplicaId.New($"n{i}", new Random(i)))];

@@ -12,30 +12,7 @@ static class BenchData
 {
     public const int Seed = 20_26_05;
 
-    /// <summary>YouTube's id alphabet (base64url); ids are 11 characters and start with a letter or digit.</summary>
-    const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-    public static string[] VideoIds(int count, int seed = Seed)
-    {
-        var random = new Random(seed);
-        var seen = new HashSet<string>(count, StringComparer.Ordinal);
-        var ids = new string[count];
-        Span<char> chars = stackalloc char[11];
-        for (var i = 0; i < count;)
-        {
-            chars[0] = Alphabet[random.Next(62)];
-            for (var c = 1; c < chars.Length; c++)
-            {
-                chars[c] = Alphabet[random.Next(Alphabet.Length)];
-            }
-            var id = new string(chars);
-            if (seen.Add(id))
-            {
-                ids[i++] = id;
-            }
-        }
-        return ids;
-    }
+    public static string[] VideoIds(int count, int seed = Seed) => Shared.VideoIds.Make(count, seed);
 
     /// <summary>Equal strings in new instances, as a map decoded from the network would hold: lookups cannot
     /// succeed on a reference comparison.</summary>
