@@ -20,12 +20,14 @@ sealed class ListLogger<T> : ILogger<T>
 
     public IEnumerable<string> At(LogLevel level) => Entries.Where(e => e.Level == level).Select(e => e.Message);
 
-    /// <summary>The values of the structured field <paramref name="field"/>, in the order they were logged.</summary>
-    public IReadOnlyList<object?> Values(string field)
+    /// <summary>The values of the structured field <paramref name="field"/> of the entries whose message starts with
+    /// <paramref name="messageStart"/>, in the order they were logged.</summary>
+    public IReadOnlyList<object?> Values(string messageStart, string field)
     {
         lock (_entries)
         {
-            return [.. _entries.SelectMany(e => e.Fields).Where(f => f.Key == field).Select(f => f.Value)];
+            return [.. _entries.Where(e => e.Message.StartsWith(messageStart, StringComparison.Ordinal))
+                .SelectMany(e => e.Fields).Where(f => f.Key == field).Select(f => f.Value)];
         }
     }
 
