@@ -70,17 +70,39 @@ public class CallerContextTests
     }
 
     [Fact]
-    public async Task TryRecoverAsync_Completes_WhenTheCallersContextRunsNothing()
+    public async Task SnapshotAsync_Completes_WhenTheCallersContextRunsNothing_AndOnlyItsRollWaits()
     {
         using var dir = new TempDirectory();
-        var files = new FaultyFiles(OsFiles.Instance);
-        var store = new FileStateStore(new StorageOptions { DataDirectory = dir.Path, QueueCapacity = 1 }, new ListLogger<FileStateStore>(), null, files);
+        var (store, _) = await LoadAsync(dir.Path);
         await using (store)
         {
-            await store.LoadAsync(Ct);
-            var armed = 1;
-            files.Before = call => call.Op == FileOp.FlushToDisk && Interlocked.Exchange(ref armed, 0) == 1 ? "Input/output error" : null;
-            await Assert.ThrowsAsync<IOException>(async () => await store.AppendAsync(Delta("v1", 1), Ct));
+            using var gate = new WriterGate(store);
+            var snapshot = Under(() => store.SnapshotAsync(Delta("v1", 1), Ct)); // the queue has room: only the roll waits
+            gate.Open();
+            await snapshot.WaitAsync(Bound, Ct);
+        }
+    }
+
+    /// <summary>A store whose last append failed (its fsync), so <see cref="FileStateStore.TryRecoverAsync"/> has
+    /// work to do.</summary>
+    static async Task<FileStateStore> FailedStoreAsync(string directory, int queueCapacity)
+    {
+        var files = new FaultyFiles(OsFiles.Instance);
+        var store = new FileStateStore(new StorageOptions { DataDirectory = directory, QueueCapacity = queueCapacity }, new ListLogger<FileStateStore>(), null, files);
+        await store.LoadAsync(Ct);
+        var armed = 1;
+        files.Before = call => call.Op == FileOp.FlushToDisk && Interlocked.Exchange(ref armed, 0) == 1 ? "Input/output error" : null;
+        await Assert.ThrowsAsync<IOException>(async () => await store.AppendAsync(Delta("v1", 1), Ct));
+        return store;
+    }
+
+    [Fact]
+    public async Task TryRecoverAsync_Completes_WhenTheCallersContextRunsNothing_AndTheQueueIsFull()
+    {
+        using var dir = new TempDirectory();
+        var store = await FailedStoreAsync(dir.Path, queueCapacity: 1);
+        await using (store)
+        {
             using var gate = new WriterGate(store);
             var snapshot = store.SnapshotAsync(Delta("v1", 1), Ct).AsTask(); // its roll fills the queue (and fails)
             var recovered = Under(() => store.TryRecoverAsync(Ct));          // waits for room, then for the writer
@@ -91,7 +113,21 @@ public class CallerContextTests
     }
 
     [Fact]
-    public async Task DisposeAsync_Completes_WhenTheCallersContextRunsNothing()
+    public async Task TryRecoverAsync_Completes_WhenTheCallersContextRunsNothing_AndOnlyTheWriterWaits()
+    {
+        using var dir = new TempDirectory();
+        var store = await FailedStoreAsync(dir.Path, queueCapacity: 16);
+        await using (store)
+        {
+            using var gate = new WriterGate(store);
+            var recovered = Under(() => store.TryRecoverAsync(Ct));
+            gate.Open();
+            Assert.True(await recovered.WaitAsync(Bound, Ct), store.Unavailable);
+        }
+    }
+
+    [Fact]
+    public async Task DisposeAsync_Completes_WhenTheCallersContextRunsNothing_WhileASnapshotRuns()
     {
         using var dir = new TempDirectory();
         var (store, _) = await LoadAsync(dir.Path);
@@ -101,5 +137,17 @@ public class CallerContextTests
         var disposing = Under(() => store.DisposeAsync());                // waits for the snapshot, then the writer
         gate.Open();
         await Task.WhenAll(append, snapshot, disposing).WaitAsync(Bound, Ct);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_Completes_WhenTheCallersContextRunsNothing_AndOnlyTheWriterWaits()
+    {
+        using var dir = new TempDirectory();
+        var (store, _) = await LoadAsync(dir.Path);
+        using var gate = new WriterGate(store);
+        var append = store.AppendAsync(Delta("v1", 1), Ct).AsTask();
+        var disposing = Under(() => store.DisposeAsync()); // the snapshot gate is free: it waits for the writer
+        gate.Open();
+        await Task.WhenAll(append, disposing).WaitAsync(Bound, Ct);
     }
 }

@@ -118,10 +118,12 @@ public class LoadTests
             await store.AppendAsync(Delta("v3", 3), Ct);
             since = store.Stats.BytesWritten - before;
         }
-        var (reopened, _) = await LoadAsync(dir.Path);
+        var logger = new ListLogger<FileStateStore>();
+        var (reopened, _) = await LoadAsync(dir.Path, logger);
         await using (reopened)
         {
             Assert.Equal(since, reopened.Stats.LogBytes);
+            Assert.Equal(new object?[] { 2L }, logger.Values("Loaded", "Records")); // the records replayed after the snapshot
         }
     }
 
@@ -254,6 +256,30 @@ public class LoadTests
         await using (reopened)
         {
             // Not a torn write (its checksum holds): damage or another format, never skipped.
+            await Assert.ThrowsAsync<StorageCorruptException>(async () => await reopened.LoadAsync(Ct));
+        }
+    }
+
+    [Fact]
+    public async Task LoadAsync_Throws_ForAnEmptyRecordWithAValidChecksum_AtTheEnd()
+    {
+        // Exactly a record header's worth of bytes: read as a record (whose empty payload does not decode), not
+        // dropped as a torn tail shorter than a header.
+        using var dir = new TempDirectory();
+        var (store, _) = await LoadAsync(dir.Path);
+        await using (store)
+        {
+            await store.AppendAsync(Delta("v1", 1), Ct);
+        }
+        var frame = new byte[RecordFrame.HeaderSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), Crc32C.Compute(frame.AsSpan(0, 4), []));
+        await using (var file = new FileStream(Segment(dir.Path, 1), FileMode.Append))
+        {
+            await file.WriteAsync(frame, Ct);
+        }
+        var reopened = Stores.Open(dir.Path);
+        await using (reopened)
+        {
             await Assert.ThrowsAsync<StorageCorruptException>(async () => await reopened.LoadAsync(Ct));
         }
     }
