@@ -75,9 +75,10 @@ public sealed partial class FileStateStore
         var frames = new List<ReadOnlyMemory<byte>>();
         // The writer runs on the thread pool (Task.Run in LoadAsync): it has no context to resume on, so its
         // ConfigureAwait(false) cannot be told from true (docs/testing.md, "Tally.Storage").
-        // Stryker disable once Boolean : equivalent, no synchronization context on the writer's thread
+        // Stryker disable Boolean : equivalent, no synchronization context on the writer's thread
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // Stryker restore Boolean
             if (BeforeBatchAsync is { } hook)
             {
                 // Stryker disable once Boolean : equivalent, no synchronization context on the writer's thread
