@@ -73,16 +73,12 @@ public sealed partial class FileStateStore
         var reader = _queue.Reader;
         var batch = new List<AppendCommand>();
         var frames = new List<ReadOnlyMemory<byte>>();
-        // The writer runs on the thread pool (Task.Run in LoadAsync): it has no context to resume on, so its
-        // ConfigureAwait(false) cannot be told from true (docs/testing.md, "Tally.Storage").
-        // Stryker disable Boolean : equivalent, no synchronization context on the writer's thread
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        // No ConfigureAwait here: the writer runs on the thread pool (Task.Run in LoadAsync), with no context to leave.
+        while (await reader.WaitToReadAsync())
         {
-            // Stryker restore Boolean
             if (BeforeBatchAsync is { } hook)
             {
-                // Stryker disable once Boolean : equivalent, no synchronization context on the writer's thread
-                await hook().ConfigureAwait(false);
+                await hook();
             }
             long bytes = 0;
             while (reader.TryPeek(out var next))

@@ -60,7 +60,8 @@ public class IdentityFilesTests
     {
         using var dir = new TempDirectory();
         File.WriteAllText(Path.Combine(dir.Path, "replica"), "not an id!\n");
-        Assert.Throws<InvalidDataException>(() => IdentityFiles.LoadOrCreateReplica(dir.Path, "n1", hasLegacyState: false));
+        var error = Assert.Throws<InvalidDataException>(() => IdentityFiles.LoadOrCreateReplica(dir.Path, "n1", hasLegacyState: false));
+        Assert.Contains("does not hold a replica id", error.Message); // not the advice to start with another --id
     }
 
     [Fact]

@@ -214,6 +214,21 @@ public class SnapshotTests
     }
 
     [Fact]
+    public async Task SnapshotAsync_ReportsOnlyTheEntriesItTookFromTheLog_AboveTheGivenState()
+    {
+        using var dir = new TempDirectory();
+        var logger = new ListLogger<FileStateStore>();
+        var (store, _) = await LoadAsync(dir.Path, logger);
+        await using (store)
+        {
+            await store.AppendAsync(Delta("v1", 4), Ct);
+            await store.AppendAsync(Delta("v2", 6), Ct);
+            await store.SnapshotAsync(Delta("v1", 4), Ct); // has v1 (equal: nothing to take), lacks v2
+            Assert.Equal(new object?[] { 1 }, logger.Values("Wrote", "Carried"));
+        }
+    }
+
+    [Fact]
     public async Task SnapshotDue_IsTrueAtExactlyTheLimit_AndFalseWhileASnapshotRuns()
     {
         using var dir = new TempDirectory();
