@@ -86,8 +86,10 @@ def main():
             pairs.append((label, nodes))
             print(f'{label}: {env or "(no settings)"} {cdll}')
         for _, nodes in pairs:
-            for _, url, _ in nodes:
+            for name, url, proc in nodes:
                 for _ in range(300):
+                    if proc.poll() is not None:
+                        raise SystemExit(f'{label} {name} exited with {proc.returncode}: see its log')
                     try:
                         get(url + '/health'); break
                     except Exception:
