@@ -354,17 +354,20 @@ public sealed partial class CounterMap
     int SlotOf(string key, int hash)
     {
         var found = Probe(key, hash);
-        if (found >= 0)
-        {
-            return found;
-        }
+        return found >= 0 ? found : AddSlot(key, hash, ~found);
+    }
+
+    /// <summary>Allocates an empty, unlinked row for <paramref name="key"/>, which is not in the map, at free index
+    /// position <paramref name="position"/> of its probe run.</summary>
+    int AddSlot(string key, int hash, int position)
+    {
         if (_count == _keys.Length)
         {
             Resize(Math.Max(4, _keys.Length * 2));
         }
         var slot = _count;
         _keys[slot] = key;
-        AddToIndex(slot, hash, ~found);
+        AddToIndex(slot, hash, position);
         _count++;
         _links[slot] = new RowLink(0, None, None, None, 0);
         return slot;
