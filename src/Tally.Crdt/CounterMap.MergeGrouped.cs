@@ -31,8 +31,8 @@ public sealed partial class CounterMap
     /// order and the source's, a batch apart at most, are still in cache. Each candidate's key is compared here; a
     /// 32-bit hash collision falls back to a full lookup.</item>
     /// </list>
-    /// The result is the same state and count as joining in source order (the join is per video); only the order of
-    /// the change stamps given within this merge follows the slots.</summary>
+    /// The result is the same state, count and version as joining in source order (the join is per video), and videos
+    /// new here take slots in the source's order; only the change stamps follow the slots within each batch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     int MergeGrouped(CounterMap other, ReadOnlySpan<int> columns, int batchRows)
     {
@@ -106,7 +106,7 @@ public sealed partial class CounterMap
     /// <summary>Sorts (slot, row) pairs by slot, a stable LSD radix sort over the bits of slots up to
     /// <paramref name="slotMax"/>, in passes of at most 12 bits. Returns whichever of the two spans holds the result.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static Span<ulong> SortBySlot(Span<ulong> pairs, Span<ulong> scratch, int slotMax)
+    internal static Span<ulong> SortBySlot(Span<ulong> pairs, Span<ulong> scratch, int slotMax)
     {
         var bits = Math.Max(1, 32 - BitOperations.LeadingZeroCount((uint)slotMax));
         var passes = (bits + 11) / 12;
