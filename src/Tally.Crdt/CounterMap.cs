@@ -142,35 +142,6 @@ public sealed partial class CounterMap
         return mine;
     }
 
-    /// <summary><see cref="Join"/> of one whole row, for decoders: <paramref name="columns"/> are this map's columns
-    /// (<see cref="AddReplicas"/>), each with its entry in <paramref name="values"/>. One lookup and one change stamp
-    /// per video instead of one per entry.</summary>
-    internal void JoinRow(VideoId video, ReadOnlySpan<int> columns, ReadOnlySpan<ulong> values)
-    {
-        var slot = SlotOf(video.Value);
-        var row = Row(slot);
-        var raised = 0;
-        var raisedColumn = None;
-        for (var i = 0; i < columns.Length; i++)
-        {
-            ref var mine = ref row[columns[i]];
-            if (values[i] > mine)
-            {
-                mine = values[i];
-                raised++;
-                raisedColumn = columns[i];
-            }
-        }
-        if (raised > 0)
-        {
-            Touch(slot, raised == 1 ? raisedColumn : None);
-        }
-        else
-        {
-            ReleaseIfEmpty(slot);
-        }
-    }
-
     /// <summary>The entry of <paramref name="replica"/> for <paramref name="video"/>: for a node's own id, its
     /// <c>total</c>.</summary>
     public ulong EntryOf(VideoId video, ReplicaId replica)
