@@ -3,7 +3,7 @@ namespace Tally.Node;
 /// <summary>When the node should hand memory the GC holds but does not use back to the operating system. The GC keeps
 /// what a bulk load or a snapshot freed (old map arrays after a doubling, the snapshot's copy, decoded deltas)
 /// committed for reuse, which on a node with millions of videos is about as much again as the map. The rule says yes
-/// when that idle memory is at least <see cref="IdleBytesMin"/> and a quarter of the live heap, has grown by
+/// when that idle memory is at least <see cref="IdleBytesMin"/> and an eighth of the live heap, has grown by
 /// <see cref="IdleBytesMin"/> since the last return left it (a return that could not give memory back is not
 /// repeated for nothing), and the last return is at least <paramref name="spacing"/> ago, so a compacting collection
 /// (a pause of about 0.1 s per 100 MB of live heap) costs the node at most a bounded share of its time.</summary>
@@ -11,8 +11,8 @@ namespace Tally.Node;
 /// <param name="spacing">Least time between two returns.</param>
 public sealed class MemoryReturnRule(TimeProvider time, TimeSpan spacing)
 {
-    /// <summary>Idle bytes below which nothing is returned (64 MiB): small heaps are left to the GC.</summary>
-    public const long IdleBytesMin = 64L << 20;
+    /// <summary>Idle bytes below which nothing is returned (32 MiB): small heaps are left to the GC.</summary>
+    public const long IdleBytesMin = 32L << 20;
 
     long? _lastTimestamp;
     long _idleAfterLast;
@@ -24,7 +24,7 @@ public sealed class MemoryReturnRule(TimeProvider time, TimeSpan spacing)
     public bool ShouldReturn(long committedBytes, long liveBytes)
     {
         var idle = committedBytes - liveBytes;
-        if (idle < IdleBytesMin || idle < liveBytes / 4 || idle < _idleAfterLast + IdleBytesMin)
+        if (idle < IdleBytesMin || idle < liveBytes / 8 || idle < _idleAfterLast + IdleBytesMin)
         {
             return false;
         }

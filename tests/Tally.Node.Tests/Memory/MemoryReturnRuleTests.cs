@@ -9,12 +9,12 @@ public sealed class MemoryReturnRuleTests
     static readonly TimeSpan Spacing = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public void ShouldReturn_True_WhenIdleIsAtLeastTheMinimumAndAQuarterOfTheLiveHeap()
+    public void ShouldReturn_True_WhenIdleIsAtLeastTheMinimumAndAnEighthOfTheLiveHeap()
     {
         var rule = new MemoryReturnRule(new FakeTimeProvider(), Spacing);
 
         Assert.True(rule.ShouldReturn(committedBytes: 256 * MiB + MemoryReturnRule.IdleBytesMin, liveBytes: 256 * MiB));
-        Assert.True(rule.ShouldReturn(committedBytes: 500 * MiB, liveBytes: 400 * MiB));
+        Assert.True(rule.ShouldReturn(committedBytes: 450 * MiB, liveBytes: 400 * MiB));
     }
 
     [Fact]
@@ -26,12 +26,12 @@ public sealed class MemoryReturnRuleTests
     }
 
     [Fact]
-    public void ShouldReturn_False_WhenIdleIsBelowAQuarterOfTheLiveHeap()
+    public void ShouldReturn_False_WhenIdleIsBelowAnEighthOfTheLiveHeap()
     {
         var rule = new MemoryReturnRule(new FakeTimeProvider(), Spacing);
 
-        Assert.False(rule.ShouldReturn(committedBytes: 1000 * MiB + 250 * MiB - 1, liveBytes: 1000 * MiB));
-        Assert.True(rule.ShouldReturn(committedBytes: 1000 * MiB + 250 * MiB, liveBytes: 1000 * MiB));
+        Assert.False(rule.ShouldReturn(committedBytes: 1000 * MiB + 125 * MiB - 1, liveBytes: 1000 * MiB));
+        Assert.True(rule.ShouldReturn(committedBytes: 1000 * MiB + 125 * MiB, liveBytes: 1000 * MiB));
     }
 
     [Fact]
