@@ -79,16 +79,17 @@ public class KeyTableTests
     [Fact]
     public void Find_KeepsAReusedKey_WhenItsRefusedFirstEntryLeavesTheQueue()
     {
-        // A refused first try is forgotten at once but stays queued until it reaches the head; leaving the queue then
-        // must not take the key's newer entry with it.
+        // A refused first try is forgotten at once but stays queued until it reaches the head (here behind "x");
+        // leaving the queue then must not take the key's newer entry with it.
         var table = Table();
-        var first = table.Add("k", 1, Now);
+        table.Add("x", 1, Now);
+        var first = table.Add("k", 1, Now + 5);
         table.Complete(first, Answer(ViewStatus.Busy));
-        Assert.Null(table.Find("k", Now));
-        var retry = table.Add("k", 1, Now + 1);
+        var retry = table.Add("k", 1, Now + 6);
         table.Complete(retry, Answer(ViewStatus.Ok));
 
-        Assert.Same(retry, table.Find("k", Now + 2));
+        Assert.Same(retry, table.Find("k", Now + WindowMs)); // "x" leaves the window, then the refused try the queue
+        Assert.Null(table.Find("x", Now + WindowMs));
         Assert.Equal(1, table.Count);
     }
 
