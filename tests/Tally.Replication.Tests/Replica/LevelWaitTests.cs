@@ -45,4 +45,34 @@ public class LevelWaitTests
         Assert.Equal(["http://seed", "n1", "n3"], h.Replica.LevelMemberKeys().Order(StringComparer.Ordinal));
         Assert.Equal(3, h.Replica.LevelMembers);
     }
+
+    [Fact]
+    public void PlanRead_AsksLivePeersFirst_ThenDownOnes_ThenSeedsNotYetKnown()
+    {
+        var h = new Harness("n1", seeds: ["http://seed"]);
+        MemberRecord Peer(string id, long heartbeat = 1) => new(ReplicaId.Parse(id), $"http://{id}", 1, heartbeat, false);
+        h.Receive(new GossipMessage { Kind = GossipKind.Reply, Sender = Peer("a") });
+        h.Receive(new GossipMessage { Kind = GossipKind.Reply, Sender = Peer("b") });
+        h.Time.Advance(h.Replication.DownAfter);
+        h.Receive(new GossipMessage { Kind = GossipKind.Reply, Sender = Peer("b", heartbeat: 2) }); // a is down now
+
+        var plan = h.Replica.PlanRead(ConsistencyLevel.All);
+
+        Assert.NotNull(plan);
+        Assert.Equal(["http://b", "http://a", "http://seed"], plan.Addresses);
+        Assert.Equal((3, 4), (plan.Others, plan.Members));
+    }
+
+    [Fact]
+    public void ReadFor_AnswersOnlyAReplicaOfTheSameCluster()
+    {
+        var prod = ClusterIdentity.Settled(ClusterId.Parse("prod"));
+        var h = new Harness("n1", cluster: prod);
+        h.Add("v", 4);
+        h.CompleteAll();
+        Assert.Equal((UInt128)4, h.Replica.ReadFor(V, prod.Id)?.Value);
+        Assert.Null(h.Replica.ReadFor(V, ClusterId.Parse("other")));
+        Assert.Null(h.Replica.ReadFor(V, null));
+        Assert.Null(new Harness("n2").Replica.ReadFor(V, prod.Id)); // a replica without a cluster id answers no one
+    }
 }
