@@ -91,6 +91,18 @@ public class KeyTableTests
         Assert.Same(retry, table.Find("k", Now + WindowMs)); // "x" leaves the window, then the refused try the queue
         Assert.Null(table.Find("x", Now + WindowMs));
         Assert.Equal(1, table.Count);
+        Assert.Same(retry, table.Find("k", Now + WindowMs + 6 - 1)); // the retry's own window still runs
+    }
+
+    [Fact]
+    public void Find_KeepsAReusedKey_WhenItsRefusedFirstEntryExpiresAtTheHead()
+    {
+        var table = Table();
+        var first = table.Add("k", 1, Now);
+        table.Complete(first, Answer(ViewStatus.Busy));
+        var retry = table.Add("k", 1, Now + 6);
+        table.Complete(retry, Answer(ViewStatus.Ok));
+        Assert.Same(retry, table.Find("k", Now + WindowMs + 5)); // the refused try is past its window, the retry is not
     }
 
     [Fact]
