@@ -15,6 +15,7 @@ public sealed class MemoryReturnRule(TimeProvider time, TimeSpan spacing)
     public const long IdleBytesMin = 32L << 20;
 
     long? _lastTimestamp;
+    long? _decidedTimestamp;
     long _idleAfterLast;
 
     /// <summary>True when memory should be returned now (the caller then compacts and reports
@@ -28,15 +29,24 @@ public sealed class MemoryReturnRule(TimeProvider time, TimeSpan spacing)
         {
             return false;
         }
-        return _lastTimestamp is not { } last || time.GetElapsedTime(last) >= spacing;
+        if (_lastTimestamp is { } last && time.GetElapsedTime(last) < spacing)
+        {
+            return false;
+        }
+        // The spacing counts from this decision, not from the end of the collection it starts: a periodic check at the
+        // spacing's own period would otherwise find the last return a pause short of it and skip every other tick.
+        _decidedTimestamp = time.GetTimestamp();
+        return true;
     }
 
-    /// <summary>Records a return and the GC's state after it.</summary>
+    /// <summary>Records a return and the GC's state after it; the spacing to the next return counts from the
+    /// <see cref="ShouldReturn"/> that decided this one.</summary>
     /// <param name="committedBytes">Bytes the GC has committed after the return.</param>
     /// <param name="liveBytes">Bytes of live objects after the return.</param>
     public void Returned(long committedBytes, long liveBytes)
     {
-        _lastTimestamp = time.GetTimestamp();
+        _lastTimestamp = _decidedTimestamp ?? time.GetTimestamp();
+        _decidedTimestamp = null;
         _idleAfterLast = Math.Max(0, committedBytes - liveBytes);
     }
 }

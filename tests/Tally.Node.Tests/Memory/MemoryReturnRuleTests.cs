@@ -58,4 +58,17 @@ public sealed class MemoryReturnRuleTests
         Assert.False(rule.ShouldReturn(committedBytes: 300 * MiB + MemoryReturnRule.IdleBytesMin - 1, liveBytes: 100 * MiB));
         Assert.True(rule.ShouldReturn(committedBytes: 300 * MiB + MemoryReturnRule.IdleBytesMin, liveBytes: 100 * MiB));
     }
+
+    [Fact]
+    public void ShouldReturn_CountsTheSpacingFromTheDecision_NotFromTheEndOfTheCollection()
+    {
+        var time = new FakeTimeProvider();
+        var rule = new MemoryReturnRule(time, Spacing);
+        Assert.True(rule.ShouldReturn(committedBytes: 400 * MiB, liveBytes: 100 * MiB));
+        time.Advance(TimeSpan.FromSeconds(1)); // the collection's pause
+        rule.Returned(committedBytes: 100 * MiB, liveBytes: 100 * MiB);
+
+        time.Advance(Spacing - TimeSpan.FromSeconds(1)); // the next periodic check, one spacing after the decision
+        Assert.True(rule.ShouldReturn(committedBytes: 400 * MiB, liveBytes: 100 * MiB));
+    }
 }
