@@ -7,8 +7,8 @@ namespace Tally.Crdt;
 public sealed partial class CounterMap
 {
     /// <summary>Sources with at least this many rows take <see cref="MergeGrouped"/>; smaller ones (a delta of a
-    /// few videos) are joined in their own order. Measured into a 1M-video map (docs/benchmarks.md): grouped took
-    /// half the time at 1,024 and 4,096 source rows, and the same (0.1 ms) at 256.</summary>
+    /// few videos) are joined in their own order. Measured into a 1M-video map (docs/benchmarks.md, `--merge-cpu`): grouped took
+    /// half the time at 1,024 and 4,098 source rows; the 256 itself (same, 0.1 ms) is not in that table.</summary>
     internal const int GroupedMergeMin = 256;
 
     /// <summary>Rows per batch of <see cref="MergeGrouped"/>: two pooled buffers of 8 bytes per row (64 KiB each),
