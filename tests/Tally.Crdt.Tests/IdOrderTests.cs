@@ -83,4 +83,18 @@ public class IdOrderTests
     [InlineData("a}b", false)]
     [InlineData("a b", false)]
     public void TryParse_TakesColonAndTildeInVideoIds(string value, bool valid) => Assert.Equal(valid, VideoId.TryParse(value, out _));
+
+    [Fact]
+    public void New_MakesDistinctIdsOfTheName_FromTheCryptographicGenerator()
+    {
+        var seen = new HashSet<ReplicaId>();
+        for (var i = 0; i < 100; i++)
+        {
+            var id = ReplicaId.New("n1");
+            Assert.True(id.Name == "n1" && ReplicaId.Parse(id.Value) == id && id.Value.Length == 3 + ReplicaId.SuffixLength, $"'{id}' must be n1 with a suffix");
+            Assert.True(seen.Add(id), $"'{id}' was made twice");
+        }
+        Assert.Throws<ArgumentNullException>(() => ReplicaId.New("n1", null!));
+        Assert.Throws<ArgumentException>(() => ReplicaId.New("-n1"));
+    }
 }
