@@ -97,4 +97,14 @@ public class IdOrderTests
         Assert.Throws<ArgumentNullException>(() => ReplicaId.New("n1", null!));
         Assert.Throws<ArgumentException>(() => ReplicaId.New("-n1"));
     }
+
+    [Fact]
+    public void GetHashCode_SpreadsDistinctIds()
+    {
+        static int Distinct(Func<int, int> hash) => Enumerable.Range(0, 100).Select(hash).Distinct().Count();
+        var videos = Distinct(i => VideoId.Parse($"v{i}").GetHashCode());
+        var replicas = Distinct(i => ReplicaId.Parse($"n{i}").GetHashCode());
+        var clusters = Distinct(i => ClusterId.Parse($"c{i}").GetHashCode());
+        Assert.True(videos > 90 && replicas > 90 && clusters > 90, $"100 distinct ids must spread over hashes: videos {videos}, replicas {replicas}, clusters {clusters}");
+    }
 }

@@ -59,4 +59,21 @@ public class IndexTests
             Assert.True(map.Contains(video), $"{when}: {video} must still be found");
         }
     }
+
+    [Fact]
+    public void Increment_KeepsASmallMapUsable_AfterThousandsOfRefusedNewVideos()
+    {
+        // A client sending amounts over the limit for ever new ids: each refused video must leave its index entry
+        // free again, or the few positions of a small map's index fill up and every lookup probes for ever.
+        var map = new CounterMap();
+        map.Increment(VideoId.Parse("kept"), N1, 5);
+        for (var i = 0; i < 2_000; i++)
+        {
+            Assert.Throws<CounterOverflowException>(() => map.Increment(VideoId.Parse($"refused{i}"), N1, GCounter.EntryMax + 1));
+        }
+        Assert.True(map.Count == 1 && map.EntryOf(VideoId.Parse("kept"), N1) == 5, "only the kept video may be held");
+        Assert.False(map.Contains(VideoId.Parse("refused7")), "a refused video must not be found");
+        Assert.Equal(1UL, map.Increment(VideoId.Parse("new"), N1));
+        Assert.True(map.Contains(VideoId.Parse("new")) && map.Count == 2, "a new video must still be taken");
+    }
 }

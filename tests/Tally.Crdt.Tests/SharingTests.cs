@@ -20,6 +20,28 @@ public class SharingTests
         Assert.Same(big, big.Merge(big));
         var equal = GCounter.Empty.Increment(N2, 3).Increment(N1, 5);
         Assert.Same(big, big.Merge(equal));
+        var sharesAnEntry = GCounter.Empty.Increment(N1, 5);
+        Assert.Same(big, sharesAnEntry.Merge(big));
+        Assert.Same(big, big.Merge(sharesAnEntry));
+    }
+
+    [Fact]
+    public void RaiseTo_TakesEntryMaxExactly_AndReturnsThis_ForAnEqualEntryAboveIt()
+    {
+        Assert.Equal(GCounter.EntryMax, GCounter.Empty.RaiseTo(N1, GCounter.EntryMax).EntryOf(N1));
+        Assert.Throws<CounterOverflowException>(() => GCounter.Empty.RaiseTo(N1, GCounter.EntryMax + 1));
+        // An entry above EntryMax can only come from a peer or a file (FromEntries, Merge); raising it to itself changes nothing.
+        var merged = GCounter.FromEntries([KeyValuePair.Create(N1, ulong.MaxValue)]);
+        Assert.Same(merged, merged.RaiseTo(N1, ulong.MaxValue));
+    }
+
+    [Fact]
+    public void GetHashCode_DiffersForCountersThatDifferInOneReplicaOrOneValue()
+    {
+        var byReplica = Enumerable.Range(0, 100).Select(i => GCounter.Empty.Increment(ReplicaId.Parse($"n{i}"), 1).GetHashCode()).Distinct().Count();
+        var byValue = Enumerable.Range(1, 100).Select(i => GCounter.Empty.Increment(N1, (ulong)i).GetHashCode()).Distinct().Count();
+        Assert.True(byReplica > 90 && byValue > 90, $"100 different counters must spread over hashes; by replica {byReplica}, by value {byValue} distinct");
+        Assert.NotEqual(GCounter.Empty.GetHashCode(), GCounter.Empty.Increment(N1, 1).GetHashCode());
     }
 
     [Fact]
