@@ -42,21 +42,22 @@ public sealed partial class FileStateStore
             var next = Path.Combine(DataDirectory, DataFiles.SegmentName(_segmentSequence + 1));
             if (File.Exists(next))
             {
-                File.Delete(next); // a roll that failed half-way: nothing was ever appended to it
-                DirectorySync.Flush(DataDirectory);
+                _files.Delete(next); // a roll that failed half-way: nothing was ever appended to it
+                _files.FlushDirectory(DataDirectory);
             }
-            RandomAccess.SetLength(_segment!, _segmentEnd);
-            RandomAccess.FlushToDisk(_segment!);
+            // Cut (durably) before the probe: a failed fsync may still have put the failed append on disk.
+            _files.SetLength(_segment!, _segmentEnd);
+            _files.FlushToDisk(_segment!);
             try
             {
-                RandomAccess.Write(_segment!, new byte[RecoveryProbeBytes], _segmentEnd);
-                RandomAccess.FlushToDisk(_segment!);
+                _files.Write(_segment!, new byte[RecoveryProbeBytes], _segmentEnd);
+                _files.FlushToDisk(_segment!);
             }
             finally
             {
                 // Zeros past the last record would be cut at the next load anyway (a torn tail), but not left here.
-                RandomAccess.SetLength(_segment!, _segmentEnd);
-                RandomAccess.FlushToDisk(_segment!);
+                _files.SetLength(_segment!, _segmentEnd);
+                _files.FlushToDisk(_segment!);
             }
             Volatile.Write(ref _failure, null);
             Stats.Recovered();

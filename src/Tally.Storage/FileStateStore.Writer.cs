@@ -15,7 +15,7 @@ public sealed partial class FileStateStore
     Exception? _failure;
 
     /// <summary>Test seam: awaited by the writer after an item arrives and before it drains the queue, so a test can
-    /// queue many appends and see them share one flush without relying on timing.</summary>
+    /// queue many appends and see them share one flush without relying on timing. It must not throw.</summary>
     internal Func<Task>? BeforeBatchAsync { get; set; }
 
     /// <summary>Test seam: the open log segment, so a test can break it and watch the store fail safely.</summary>
@@ -73,62 +73,49 @@ public sealed partial class FileStateStore
         var reader = _queue.Reader;
         var batch = new List<AppendCommand>();
         var frames = new List<ReadOnlyMemory<byte>>();
-        try
+        // No ConfigureAwait here: the writer runs on the thread pool (Task.Run in LoadAsync), with no context to leave.
+        while (await reader.WaitToReadAsync())
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            if (BeforeBatchAsync is { } hook)
             {
-                if (BeforeBatchAsync is { } hook)
+                await hook();
+            }
+            long bytes = 0;
+            while (reader.TryPeek(out var next))
+            {
+                if (next is not AppendCommand)
                 {
-                    try
+                    if (batch.Count > 0)
                     {
-                        await hook().ConfigureAwait(false);
-                    }
-                    catch (Exception e)
-                    {
-                        Fail(e);
-                    }
-                }
-                long bytes = 0;
-                while (reader.TryPeek(out var next))
-                {
-                    if (next is not AppendCommand)
-                    {
-                        if (batch.Count > 0)
-                        {
-                            break; // commit what came before the roll or recovery first; it is next
-                        }
-                        reader.TryRead(out _);
-                        if (next is RollCommand roll)
-                        {
-                            Roll(roll);
-                        }
-                        else
-                        {
-                            Recover((RecoverCommand)next);
-                        }
-                        continue;
-                    }
-                    var append = (AppendCommand)next;
-                    if (batch.Count > 0 && bytes + append.Frame.Length > _options.BatchBytesMax)
-                    {
-                        break;
+                        break; // commit what came before the roll or recovery first; it is next
                     }
                     reader.TryRead(out _);
-                    batch.Add(append);
-                    frames.Add(append.Frame);
-                    bytes += append.Frame.Length;
+                    if (next is RollCommand roll)
+                    {
+                        Roll(roll);
+                    }
+                    else
+                    {
+                        Recover((RecoverCommand)next);
+                    }
+                    continue;
                 }
-                if (batch.Count > 0)
+                var append = (AppendCommand)next;
+                if (batch.Count > 0 && bytes + append.Frame.Length > _options.BatchBytesMax)
                 {
-                    Commit(batch, frames, bytes);
-                    batch.Clear();
-                    frames.Clear();
+                    break;
                 }
+                reader.TryRead(out _);
+                batch.Add(append);
+                frames.Add(append.Frame);
+                bytes += append.Frame.Length;
             }
-        }
-        finally
-        {
-            _segment?.Dispose();
+            if (batch.Count > 0)
+            {
+                Commit(batch, frames, bytes);
+                batch.Clear();
+                frames.Clear();
+            }
         }
     }
 

@@ -91,11 +91,12 @@ public sealed partial class FileStateStore : IStateStore, IAsyncDisposable
         {
             _queue.Writer.TryComplete();
             await _writer.ConfigureAwait(false);
-            _segment?.Dispose();
-            _lock.Dispose();
         }
         finally
         {
+            // Here, not in the writer: a load that failed part-way has no writer but may hold the last segment.
+            _segment?.Dispose();
+            _lock.Dispose();
             _snapshotGate.Release();
         }
     }

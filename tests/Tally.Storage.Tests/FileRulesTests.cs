@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using Tally.Storage.Format;
+using System.ComponentModel.DataAnnotations;
 using static Tally.Storage.Tests.Stores;
 
 namespace Tally.Storage.Tests;
@@ -67,5 +69,80 @@ public class FileRulesTests
             await Assert.ThrowsAsync<ArgumentNullException>(async () => await store.SnapshotAsync(null!, Ct));
         }
         Assert.Throws<ArgumentNullException>(() => new FileStateStore(new StorageOptions { DataDirectory = dir.Path }, new ListLogger<FileStateStore>(), null, null!));
+    }
+
+    [Fact]
+    public async Task Open_ShowsTheHoldersProcessId_ToCat_WhileItHoldsTheLock()
+    {
+        using var dir = new TempDirectory();
+        await using var store = Open(dir.Path);
+        var cat = new ProcessStartInfo("cat", Path.Combine(dir.Path, DataFiles.Lock)) { RedirectStandardOutput = true };
+        using var process = Process.Start(cat)!;
+        var shown = await process.StandardOutput.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        Assert.Equal($"{Environment.ProcessId}\n", shown);
+    }
+
+    [Fact]
+    public async Task Files_StartWithTheMagicOfTheirKind()
+    {
+        // The on-disk format (docs/storage.md): files written by one build are read by the next.
+        using var dir = new TempDirectory();
+        var (store, _) = await LoadAsync(dir.Path);
+        await using (store)
+        {
+            await store.SnapshotAsync(Delta("v1", 1), Ct);
+        }
+        Assert.Equal("TLOG"u8.ToArray(), File.ReadAllBytes(Segment(dir.Path, 1))[..4]);
+        Assert.Equal("TSNP"u8.ToArray(), File.ReadAllBytes(Snapshot(dir.Path, 2))[..4]);
+    }
+
+    [Fact]
+    public void Next_Throws_WhenTheStoredIncarnationCannotGrow()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, DataFiles.Incarnation), $"{long.MaxValue}\n");
+        Assert.Throws<OverflowException>(() => IncarnationFile.Next(dir.Path, new FakeTimeProvider(DateTimeOffset.UnixEpoch)));
+    }
+
+    [Fact]
+    public void Options_RequireADataDirectory_ByDefault()
+    {
+        var options = new StorageOptions();
+        Assert.Throws<ValidationException>(() => new FileStateStore(options, new ListLogger<FileStateStore>()));
+    }
+
+    [Fact]
+    public void DirectorySync_Throws_ForAMissingDirectory()
+    {
+        using var dir = new TempDirectory();
+        Assert.Throws<IOException>(() => DirectorySync.Flush(Path.Combine(dir.Path, "missing")));
+    }
+
+    [Fact]
+    public void DirectorySync_ClosesWhatItOpens()
+    {
+        using var dir = new TempDirectory();
+        // Entries, not files: a descriptor of a directory is a link to a directory.
+        var before = Directory.GetFileSystemEntries("/proc/self/fd").Length;
+        for (var i = 0; i < 2000; i++)
+        {
+            DirectorySync.Flush(dir.Path);
+        }
+        var after = Directory.GetFileSystemEntries("/proc/self/fd").Length;
+        // Other tests open files meanwhile; 2000 leaked descriptors would stand out.
+        Assert.True(after - before < 500, $"{after - before} more descriptors open after 2000 directory fsyncs");
+    }
+
+    [Fact]
+    public void TryRead_Throws_WhenTheFileIsShorterThanTheRangeToRead()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "records");
+        var frame = RecordFrame.Encode(Delta("v1", 1));
+        File.WriteAllBytes(path, frame.Span[..^2].ToArray()); // cut under the reader, after it took the file's length
+        using var file = File.OpenHandle(path);
+        using var reader = new RecordReader(file, 0, frame.Length);
+        Assert.Throws<EndOfStreamException>(() => reader.TryRead(out _));
     }
 }

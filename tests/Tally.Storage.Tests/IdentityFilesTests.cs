@@ -45,4 +45,34 @@ public class IdentityFilesTests
         IdentityFiles.SaveCluster(dir.Path, ClusterIdentity.Settled(ClusterId.Parse("prod-eu")));
         Assert.Equal(ClusterIdentity.Settled(ClusterId.Parse("prod-eu")), IdentityFiles.LoadCluster(dir.Path));
     }
+
+    [Fact]
+    public void LoadOrCreateReplica_CreatesTheDirectory_WhenItIsMissing()
+    {
+        using var dir = new TempDirectory();
+        var nested = Path.Combine(dir.Path, "data");
+        var id = IdentityFiles.LoadOrCreateReplica(nested, "n1", hasLegacyState: false);
+        Assert.Equal(id, IdentityFiles.LoadOrCreateReplica(nested, "n1", hasLegacyState: false));
+    }
+
+    [Fact]
+    public void LoadOrCreateReplica_Throws_WhenTheReplicaFileIsDamaged()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "replica"), "not an id!\n");
+        var error = Assert.Throws<InvalidDataException>(() => IdentityFiles.LoadOrCreateReplica(dir.Path, "n1", hasLegacyState: false));
+        Assert.Contains("does not hold a replica id", error.Message); // not the advice to start with another --id
+    }
+
+    [Fact]
+    public void SaveCluster_Throws_WithoutAClusterId_AndCreatesAMissingDirectory()
+    {
+        using var dir = new TempDirectory();
+        var nested = Path.Combine(dir.Path, "data");
+        Assert.Throws<ArgumentException>(() => IdentityFiles.SaveCluster(nested, default));
+        Assert.False(Directory.Exists(nested), "nothing is written for a refused call");
+        var settled = ClusterIdentity.Settled(ClusterId.Parse("prod-eu"));
+        IdentityFiles.SaveCluster(nested, settled);
+        Assert.Equal(settled, IdentityFiles.LoadCluster(nested));
+    }
 }

@@ -58,6 +58,33 @@ public class KeyedPayloadTests
     }
 
     [Fact]
+    public void Read_GivesBackManyTightKeys_WrittenWithAnExactlySizedBuffer()
+    {
+        // Keys whose fields take nearly the room the writer reserves for them (a 9-byte time, 10-byte totals): the
+        // reservation must hold them all, with no slack from other keys.
+        IdempotencyRecord[] keys = [.. Enumerable.Range(0, 40).Select(i =>
+            new IdempotencyRecord($"k{i:D2}", (UInt128)i, long.MaxValue, [ulong.MaxValue, ulong.MaxValue, ulong.MaxValue]))];
+        var output = new ArrayBufferWriter<byte>(1);
+        KeyedPayload.WriteKeys(keys, output);
+
+        var (read, map) = KeyedPayload.Read(output.WrittenMemory);
+
+        Assert.Equal(keys.Select(k => (k.Key, k.Fingerprint, k.AcceptedUnixMs)), read.Select(k => (k.Key, k.Fingerprint, k.AcceptedUnixMs)));
+        Assert.All(read, k => Assert.Equal([ulong.MaxValue, ulong.MaxValue, ulong.MaxValue], k.Totals));
+        Assert.True(map.IsEmpty);
+    }
+
+    [Fact]
+    public void Read_GivesBackNoKeys_WrittenForAnEmptyList()
+    {
+        var output = new ArrayBufferWriter<byte>(1);
+        KeyedPayload.WriteKeys([], output);
+        var (read, map) = KeyedPayload.Read(output.WrittenMemory);
+        Assert.Empty(read);
+        Assert.True(map.IsEmpty);
+    }
+
+    [Fact]
     public void WriteKeys_Throws_ForAnInvalidKeyOrANegativeTime()
     {
         var output = new ArrayBufferWriter<byte>();
