@@ -16,7 +16,8 @@
 #
 # Environment: DURATION (10s), WARMUP (3s, same route, other videos), ROUNDS (3), REDIS_REQUESTS (300000),
 # DIAGNOSE (1), NO_BUILD (0), OUT (a file to keep the rows in), COMPARE_DLL (another build's tally.dll, e.g. of the
-# commit before a change: its node runs the single-view case too, in every round, as "tally node (COMPARE_LABEL)").
+# commit before a change: its node runs the single-view case too, in every round, as "tally node (COMPARE_LABEL)"),
+# COMPARE_ENV (VAR=value words for that compared node, e.g. DOTNET_GCConserveMemory=0; with or without COMPARE_DLL).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration="${DURATION:-10s}"
@@ -192,8 +193,9 @@ for round in $(seq 1 "$rounds"); do
   stop "$bare_pid"
 
   node_cases "$round" fsync fsync 1
-  if [[ -n "${COMPARE_DLL:-}" ]]; then
-    NODE_DLL="$COMPARE_DLL" node_cases "$round" fsync "fsync, ${COMPARE_LABEL:-other build}" 0
+  if [[ -n "${COMPARE_DLL:-}${COMPARE_ENV:-}" ]]; then
+    # shellcheck disable=SC2086 # COMPARE_ENV is a list of VAR=value words
+    NODE_DLL="${COMPARE_DLL:-$tally_dll}" node_cases "$round" fsync "fsync, ${COMPARE_LABEL:-other build}" 0 ${COMPARE_ENV:-}
   fi
   if [[ "$diagnose" == 1 ]]; then
     node_cases "$round" none none 1

@@ -10,9 +10,16 @@ public sealed partial class CounterMap
     /// <remarks>Total: it takes any entries and never throws or refuses a row. A max of two <see cref="ulong"/>s is
     /// a <see cref="ulong"/>, and sums are <see cref="UInt128"/>s, so no combination of entries can overflow; a merge
     /// that could fail would leave two replicas apart forever.</remarks>
-    public int Merge(CounterMap other)
+    public int Merge(CounterMap other) => MergeWith(other, GroupedMergeMin, GroupedBatchRows);
+
+    /// <summary><see cref="Merge(CounterMap)"/> with the path chosen by the caller (tests): a source of fewer than
+    /// <paramref name="groupedMin"/> rows is joined in its own order, a larger one in batches of
+    /// <paramref name="batchRows"/> rows grouped by target slot (<see cref="MergeGrouped"/>). Both give the same
+    /// state and count; only the order of the change stamps within the merge differs.</summary>
+    internal int MergeWith(CounterMap other, int groupedMin, int batchRows)
     {
         ArgumentNullException.ThrowIfNull(other);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchRows);
         if (ReferenceEquals(this, other) || other._count == 0)
         {
             return 0;
@@ -22,7 +29,9 @@ public sealed partial class CounterMap
         try
         {
             MapColumns(other, columns);
-            return MergeRows(other, columns.AsSpan(0, width));
+            return other._count < groupedMin
+                ? MergeRows(other, columns.AsSpan(0, width))
+                : MergeGrouped(other, columns.AsSpan(0, width), batchRows);
         }
         finally
         {
@@ -63,28 +72,37 @@ public sealed partial class CounterMap
             var hash = prefetcher.Advance(theirs);
             var source = other._entries.AsSpan(theirs * other._stride, columns.Length);
             var slot = SlotOf(other._keys[theirs], hash);
-            var row = Row(slot);
-            var raised = 0;
-            var raisedColumn = None;
-            for (var c = 0; c < source.Length; c++)
-            {
-                var grows = source[c] > row[columns[c]];
-                raised += grows ? 1 : 0;
-                raisedColumn = grows ? columns[c] : raisedColumn;
-            }
-            if (raised == 0)
-            {
-                continue;
-            }
-            for (var c = 0; c < source.Length; c++)
-            {
-                ref var mine = ref row[columns[c]];
-                mine = Math.Max(mine, source[c]);
-            }
-            Touch(slot, raised == 1 ? raisedColumn : None);
-            changed++;
+            changed += JoinSourceRow(slot, source, columns);
         }
         return changed;
+    }
+
+    /// <summary>Joins one source row (<paramref name="source"/>, its entries by source column) into row
+    /// <paramref name="slot"/>: per entry the max, and one change stamp if anything rose. Returns 1 if the row
+    /// changed, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    int JoinSourceRow(int slot, ReadOnlySpan<ulong> source, ReadOnlySpan<int> columns)
+    {
+        var row = Row(slot);
+        var raised = 0;
+        var raisedColumn = None;
+        for (var c = 0; c < source.Length; c++)
+        {
+            var grows = source[c] > row[columns[c]];
+            raised += grows ? 1 : 0;
+            raisedColumn = grows ? columns[c] : raisedColumn;
+        }
+        if (raised == 0)
+        {
+            return 0;
+        }
+        for (var c = 0; c < source.Length; c++)
+        {
+            ref var mine = ref row[columns[c]];
+            mine = Math.Max(mine, source[c]);
+        }
+        Touch(slot, raised == 1 ? raisedColumn : None);
+        return 1;
     }
 
     /// <summary>Appends rows of <paramref name="source"/> in the given slot order, stamping each in turn. Only the

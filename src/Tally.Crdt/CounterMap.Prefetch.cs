@@ -7,6 +7,30 @@ public sealed partial class CounterMap
 {
     const int PrefetchDistance = 16;
 
+    /// <summary>A hint to load the cache line holding <paramref name="location"/>. The address is taken without
+    /// pinning: if the GC moves the array meanwhile, the hint is merely wasted (prefetches never fault).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void Prefetch<T>(ref T location)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref location));
+        }
+    }
+
+    /// <summary>A hint to load the first cache line of <paramref name="value"/> (its header, length and first
+    /// characters). The reference is read as an address and never dereferenced: taking a ref to the string's
+    /// characters would check it for null by loading from it, a blocking cache miss, which is what the hint is
+    /// meant to avoid. A null or moved string makes the hint merely wasted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void PrefetchObject(string? value)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0((void*)Unsafe.As<string?, nint>(ref value));
+        }
+    }
+
     /// <summary>Software prefetching for <see cref="MergeRows"/>. Merging a peer's map visits this map's rows in
     /// the peer's order, so each video costs several dependent cache misses (index entry, key slot, key string,
     /// row, change-list neighbours) and the loop mostly waits on memory. This runs ahead of the merge in stages:
@@ -59,7 +83,7 @@ public sealed partial class CounterMap
         {
             if (row < source._count)
             {
-                Prefetch(ref Unsafe.AsRef(in source._keys[row].GetPinnableReference()));
+                PrefetchObject(source._keys[row]);
             }
         }
 
@@ -97,7 +121,7 @@ public sealed partial class CounterMap
         {
             if (row < source._count && _slots[row & Mask] is var slot && slot != None)
             {
-                Prefetch(ref Unsafe.AsRef(in target._keys[slot].GetPinnableReference()));
+                PrefetchObject(target._keys[slot]);
                 var link = target._links[slot];
                 if (link.Prev != None)
                 {
@@ -107,17 +131,6 @@ public sealed partial class CounterMap
                 {
                     Prefetch(ref target._links[link.Next]);
                 }
-            }
-        }
-
-        /// <summary>A hint to load the cache line holding <paramref name="location"/>. The address is taken without
-        /// pinning: if the GC moves the array meanwhile, the hint is merely wasted (prefetches never fault).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe void Prefetch<T>(ref T location)
-        {
-            if (Sse.IsSupported)
-            {
-                Sse.Prefetch0(Unsafe.AsPointer(ref location));
             }
         }
 

@@ -142,35 +142,6 @@ public sealed partial class CounterMap
         return mine;
     }
 
-    /// <summary><see cref="Join"/> of one whole row, for decoders: <paramref name="columns"/> are this map's columns
-    /// (<see cref="AddReplicas"/>), each with its entry in <paramref name="values"/>. One lookup and one change stamp
-    /// per video instead of one per entry.</summary>
-    internal void JoinRow(VideoId video, ReadOnlySpan<int> columns, ReadOnlySpan<ulong> values)
-    {
-        var slot = SlotOf(video.Value);
-        var row = Row(slot);
-        var raised = 0;
-        var raisedColumn = None;
-        for (var i = 0; i < columns.Length; i++)
-        {
-            ref var mine = ref row[columns[i]];
-            if (values[i] > mine)
-            {
-                mine = values[i];
-                raised++;
-                raisedColumn = columns[i];
-            }
-        }
-        if (raised > 0)
-        {
-            Touch(slot, raised == 1 ? raisedColumn : None);
-        }
-        else
-        {
-            ReleaseIfEmpty(slot);
-        }
-    }
-
     /// <summary>The entry of <paramref name="replica"/> for <paramref name="video"/>: for a node's own id, its
     /// <c>total</c>.</summary>
     public ulong EntryOf(VideoId video, ReplicaId replica)
@@ -354,17 +325,20 @@ public sealed partial class CounterMap
     int SlotOf(string key, int hash)
     {
         var found = Probe(key, hash);
-        if (found >= 0)
-        {
-            return found;
-        }
+        return found >= 0 ? found : AddSlot(key, hash, ~found);
+    }
+
+    /// <summary>Allocates an empty, unlinked row for <paramref name="key"/>, which is not in the map, at free index
+    /// position <paramref name="position"/> of its probe run.</summary>
+    int AddSlot(string key, int hash, int position)
+    {
         if (_count == _keys.Length)
         {
             Resize(Math.Max(4, _keys.Length * 2));
         }
         var slot = _count;
         _keys[slot] = key;
-        AddToIndex(slot, hash, ~found);
+        AddToIndex(slot, hash, position);
         _count++;
         _links[slot] = new RowLink(0, None, None, None, 0);
         return slot;

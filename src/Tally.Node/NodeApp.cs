@@ -85,6 +85,7 @@ public static class NodeApp
         services.AddHostedService<GossipService>();
         services.AddHostedService<StorageProbe>();
         services.AddHostedService<DiscoveryService>();
+        services.AddHostedService<MemoryReturnService>();
 
         services.AddHttpClient<ITransport, HttpTransport>()
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler

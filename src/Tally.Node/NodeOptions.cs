@@ -48,6 +48,11 @@ public sealed class NodeOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan StorageProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the node checks whether the GC holds idle memory worth giving back to the operating system
+    /// (<see cref="MemoryReturnRule"/>), and the least time between two returns; zero turns returns off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MemoryReturnInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Most entries in one <c>POST /views</c> batch.</summary>
     [Range(1, 1_000_000)]
     public int BatchViewsMax { get; set; } = 10_000;

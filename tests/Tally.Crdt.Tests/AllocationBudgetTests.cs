@@ -39,6 +39,30 @@ public class AllocationBudgetTests
         Assert.True(allocated == 0, $"Merging a map that changes nothing must not allocate; it allocated {allocated} bytes.");
     }
 
+    [Fact]
+    public void Merge_AllocatesNothing_WhenNothingChanges_ForALargeSourceInAnotherOrder()
+    {
+        var map = MapOf(20_000);
+        var same = new CounterMap();
+        foreach (var video in map.Videos.OrderBy(v => v.Value, StringComparer.Ordinal))
+        {
+            // As a peer's state decodes: ids ascending, new string instances, so the grouped merge sorts its batches.
+            var copy = VideoId.Parse(new string(video.Value.AsSpan()));
+            foreach (var replica in Replicas)
+            {
+                same.Increment(copy, replica, map.EntryOf(video, replica));
+            }
+        }
+        Assert.True(same.Count >= CounterMap.GroupedMergeMin, "the source must be large enough to take the grouped merge");
+
+        var changed = -1;
+
+        var allocated = SmallestAllocation(() => changed = map.Merge(same));
+
+        Assert.Equal(0, changed);
+        Assert.True(allocated == 0, $"A grouped merge that changes nothing must not allocate (its buffers are pooled); it allocated {allocated} bytes.");
+    }
+
     static CounterMap MapOf(int videos)
     {
         var map = new CounterMap();

@@ -48,6 +48,8 @@ public class BacklogDeltaTests
         var first = Only(node.Tick());
         Assert.True(Videos(first).SequenceEqual([1, 2]) && first.DeltaMore, $"the oldest 2 of 5 changes, with more to come; sent {string.Join(",", Videos(first))}");
         Assert.True(first.DeltaBase == 0 && first.DeltaUpTo == 2, $"the part stands for (0, 2], was ({first.DeltaBase}, {first.DeltaUpTo}]");
+        Assert.True(first.HasDelta, "a part is a delta: without the flag the receiver neither reads nor acknowledges it");
+        Assert.Equal(2, node.Stats.DeltaVideosOut);
 
         var second = Only(node.Receive(From(GossipKind.Reply, 2)));
         Assert.True(second.Kind == GossipKind.Push, "an acknowledged part is followed at once by a push with the next");
@@ -85,14 +87,28 @@ public class BacklogDeltaTests
 
         View(node, 3);
         var pipelined = Only(node.Tick());
-        Assert.True(Videos(pipelined).SequenceEqual([3]) && pipelined.DeltaBase == 2 && pipelined.DeltaUpTo == 3,
+        Assert.True(Videos(pipelined).SequenceEqual([3]) && pipelined.DeltaBase == 2 && pipelined.DeltaUpTo == 3 && pipelined.HasDelta,
             $"while (0, 2] is in flight only the change after it goes; sent {string.Join(",", Videos(pipelined))} from {pipelined.DeltaBase}");
+        Assert.Equal(3, node.Stats.DeltaVideosOut);
         Assert.Null(Only(node.Tick()).Delta);
 
         time.Advance(new ReplicationOptions().GossipInterval / 2);
         var again = Only(node.Tick());
         Assert.True(Videos(again).SequenceEqual([1, 2, 3]) && again.DeltaBase == 0,
             "unacknowledged after half an interval: everything since the acknowledgement goes again (it may have been lost)");
+    }
+
+    [Fact]
+    public void Receive_AsksForNothingMore_WhenThePeerAcknowledgesADeltaSentWhileAnotherWasInFlight()
+    {
+        var node = Node(Clock(), deltaVideosMax: 100);
+        node.Receive(From(GossipKind.Push, 0));
+        View(node, 1);
+        Only(node.Tick());
+        View(node, 2);
+        Assert.True(Videos(Only(node.Tick())).SequenceEqual([2]));
+        Assert.True(node.Receive(From(GossipKind.Reply, 2)).Messages.Count == 0,
+            "the change sent after a delta in flight left no backlog: its acknowledgement is answered by nothing");
     }
 
     [Fact]

@@ -205,11 +205,8 @@ public static class CrdtBinary
         {
             entryColumns[e] = mapColumns[entryColumns[e]];
         }
-        var entryValues = CollectionsMarshal.AsSpan(values);
-        for (var i = 0; i < videoCount; i++)
-        {
-            map.JoinRow(videos[i], entryColumns[starts[i]..starts[i + 1]], entryValues[starts[i]..starts[i + 1]]);
-        }
+        // Every video was checked distinct above (ascending, or through the set), and has positive entries.
+        map.LoadDistinctRows(videos, starts, entryColumns, CollectionsMarshal.AsSpan(values));
         return map;
     }
 

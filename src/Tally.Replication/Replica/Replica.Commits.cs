@@ -42,10 +42,11 @@ public sealed partial class Replica
     /// <summary>Applies the batch and answers its requests and those of every open commit it covers.</summary>
     void OwnDurable(OwnCommit commit)
     {
+        // Its record is in the log even when a later one already answered its views: it counts toward a snapshot.
+        _rowsSinceSnapshot += commit.Batch.Count;
         if (!commit.Resolved)
         {
             _node.ApplyOwn(commit.Batch);
-            _rowsSinceSnapshot += commit.Batch.Count;
             foreach (var covered in commit.Covers.Append(commit).Where(c => !c.Resolved))
             {
                 covered.Resolved = true;

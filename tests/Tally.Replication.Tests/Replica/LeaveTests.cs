@@ -84,4 +84,21 @@ public class LeaveTests
         }
         Assert.Equal(ExitReason.LeaveTimedOut, h.Exit?.Reason);
     }
+
+    [Fact]
+    public void Leave_CountsItsTimeoutFromTheFirstCall_WhenCalledAgain()
+    {
+        var h = new Harness(options: new ReplicaOptions { LeaveTimeout = TimeSpan.FromSeconds(5) });
+        h.Leave();
+        h.Tick();
+        h.Tick();
+        h.Tick();
+        h.Leave(); // an operator asking again changes nothing
+        Assert.Equal(ReplicaPhase.Leaving, h.Replica.Phase);
+        h.Tick();
+        h.Tick();
+        Assert.Null(h.Exit);
+        h.Tick();
+        Assert.Equal(ExitReason.LeaveTimedOut, h.Exit?.Reason); // 6 s after the first call, not after the second
+    }
 }

@@ -224,6 +224,7 @@ public class LevelTests
     [InlineData("", "1")]
     [InlineData("1", "1")]
     [InlineData("3", "3")]
+    [InlineData("1000", "1000")]
     [InlineData("majority", "majority")]
     [InlineData("ALL", "all")]
     public void TryParse_ReadsNumbersMajorityAndAll(string? text, string expected)

@@ -2,7 +2,8 @@ using Tally.Crdt;
 
 namespace Tally.Replication.Tests;
 
-/// <summary><see cref="Ready.IsEmpty"/>: a host may skip a Ready only when it asks for nothing at all.</summary>
+/// <summary><see cref="Ready.IsEmpty"/>: a host may skip a Ready only when it asks for nothing at all; and the replica
+/// gives a Ready that asks only one thing.</summary>
 public class ReadyTests
 {
     [Fact]
@@ -26,5 +27,32 @@ public class ReadyTests
         {
             Assert.False(ready.IsEmpty, $"{ready} asks for something");
         }
+    }
+
+    [Fact]
+    public void TakeReady_GivesTheNameConflicts_WhenTheyAreAllThatChanged()
+    {
+        // The merge append is in flight, so the round's pushes are held: the new conflict is all this Ready carries.
+        var h = new Harness(id: "n1~aaaaaaaaaa");
+        var twin = new MemberRecord(ReplicaId.Parse("n1~bbbbbbbbbb"), "other", 1, 1, false);
+        h.Receive(new GossipMessage
+        {
+            Kind = GossipKind.Reply,
+            Sender = twin,
+            HasDelta = true,
+            DeltaUpTo = 1,
+            Delta = CounterMap.Single(VideoId.Parse("v"), twin.Id, 1),
+        });
+        Assert.Single(h.InFlightOf(AppendKind.Merge));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        h.Receive(new GossipMessage { Kind = GossipKind.Reply, Sender = twin with { Heartbeat = 2 } });
+
+        h.Replica.Tick();
+        var ready = h.Replica.TakeReady();
+
+        Assert.Equal(["n1"], ready.NameConflicts);
+        Assert.Empty(ready.Messages);
+        Assert.Empty(ready.Appends);
+        Assert.True(h.Replica.TakeReady().IsEmpty, "the conflict is handed over once");
     }
 }
