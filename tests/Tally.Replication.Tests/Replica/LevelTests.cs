@@ -9,15 +9,7 @@ public class LevelTests
 
     /// <summary>n1 and n2 know each other by id (one exchange), with nothing merged.</summary>
     static Pair Met(ReplicaOptions? options = null)
-    {
-        var p = new Pair(options, Prod);
-        p.N1.Tick();
-        p.Deliver(p.N1);
-        p.Deliver(p.N2);
-        p.N1.Sent.Clear();
-        p.N2.Sent.Clear();
-        return p;
-    }
+        => Pair.Met(options, Prod);
 
     static ViewTicket AddAt(Harness h, ConsistencyLevel w, string? key = null) =>
         h.Submit(ViewRequest.Add(V, 1, key) with { Write = w });

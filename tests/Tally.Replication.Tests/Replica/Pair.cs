@@ -13,6 +13,19 @@ sealed class Pair
         N2 = new Harness("n2", options, time, ["n1"], cluster: cluster);
     }
 
+    /// <summary>A pair whose replicas know each other by id (one exchange), with nothing merged and nothing left
+    /// to deliver.</summary>
+    public static Pair Met(ReplicaOptions? options, ClusterIdentity cluster)
+    {
+        var p = new Pair(options, cluster);
+        p.N1.Tick();
+        p.Deliver(p.N1);
+        p.Deliver(p.N2);
+        p.N1.Sent.Clear();
+        p.N2.Sent.Clear();
+        return p;
+    }
+
     public Harness N1 { get; }
     public Harness N2 { get; }
 

@@ -14,15 +14,7 @@ public class AnswerRulesTests
 
     /// <summary>n1 and n2 know each other by id (one exchange), with nothing merged.</summary>
     static Pair Met(ReplicaOptions? options = null)
-    {
-        var p = new Pair(options, Prod);
-        p.N1.Tick();
-        p.Deliver(p.N1);
-        p.Deliver(p.N2);
-        p.N1.Sent.Clear();
-        p.N2.Sent.Clear();
-        return p;
-    }
+        => Pair.Met(options, Prod);
 
     [Fact]
     public void Answer_CarriesNoViewsAddedAndNoVersion_WhenTheAppendFailed()
